@@ -1,0 +1,36 @@
+"""electionstats: reproducible statistics for election forensics.
+
+Digit tests on polling-station counts, turnout and vote-share anomalies, seat allocation
+and threshold sensitivity, built on one validated station table (:class:`Election`).
+Importing the package has no side effects.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from ._citations import cite
+from ._groups import adjust_pvalues, group_apply
+from ._results import Result
+from ._validation import ElectionDataError
+from ._warnings import (
+    DataQualityWarning,
+    DigitRangeWarning,
+    ElectionStatsWarning,
+    SmallSampleWarning,
+)
+from .election import Election
+
+__all__ = [
+    "DataQualityWarning",
+    "DigitRangeWarning",
+    "Election",
+    "ElectionDataError",
+    "ElectionStatsWarning",
+    "Result",
+    "SmallSampleWarning",
+    "__version__",
+    "adjust_pvalues",
+    "cite",
+    "group_apply",
+]

@@ -1,0 +1,541 @@
+"""The validated station table every analysis starts from: :class:`Election`."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._results import format_value
+from ._validation import ElectionDataError, coerce_counts, consistency_report, show_ids
+
+__all__ = ["COUNT_ROLES", "Election", "ElectionDataError"]
+
+#: Count roles in canonical order. ``ballots_issued``: ballots handed to voters (turnout
+#: as election commissions usually define it); ``ballots_found``: ballots taken from the
+#: boxes; ``valid`` / ``invalid``: ballots counted as valid / invalid.
+COUNT_ROLES = ("registered", "ballots_issued", "ballots_found", "valid", "invalid")
+
+_MISSING_POLICIES = ("raise", "exclude")
+_CONSISTENCY_POLICIES = ("warn", "raise", "report")
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def _as_mapping(value: Any) -> dict[str, str]:
+    """Column spec -> {source column: name in the table}."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return {str(k): str(v) for k, v in value.items()}
+    return {str(c): str(c) for c in _as_list(value)}
+
+
+class Election:
+    """A validated, immutable table of polling stations with explicit column roles.
+
+    Build it with :meth:`from_frame` or a dataset loader (:func:`electionstats.datasets.load`).
+    Validation happens once, here; analyses trust the table.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        One row per station, indexed by ``station_id``. Columns: the region levels, the
+        count roles present (``registered``, ``ballots_issued``, ``ballots_found``,
+        ``valid``, ``invalid``; int64), one int64 column per party, then extra columns.
+    parties : tuple of str
+        Party (or candidate) columns, in ballot order.
+    regions : tuple of str
+        Region level columns, from the largest unit down.
+    roles : tuple of str
+        Count roles present.
+    excluded : pandas.DataFrame
+        Rows of the source left out of the table, with the reason (e.g. every count
+        missing). Nothing is dropped without a row here.
+    name, source : str
+        Short name and provenance of the data.
+    leader : str or None
+        The party analyses default to (the official winner for bundled datasets).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import electionstats as es
+    >>> df = pd.DataFrame({"id": ["a", "b", "c"], "reg": [100, 200, 150],
+    ...                    "ballots": [60, 150, 90], "A": [40, 100, 30], "B": [18, 45, 55]})
+    >>> e = es.Election.from_frame(df, station_id="id", registered="reg",
+    ...                            ballots_found="ballots", valid=["A", "B"], parties=["A", "B"])
+    >>> e.turnout(numerator="ballots_found").round(3).tolist()
+    [0.6, 0.75, 0.6]
+    >>> round(e.totals()["A"] / e.totals()["valid"], 4)
+    0.5828
+    """
+
+    __slots__ = ("_data", "_excluded", "_frozen", "_report", "leader", "labels", "name",
+                 "parties", "regions", "roles", "source", "extra")
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        parties: Sequence[str],
+        regions: Sequence[str] = (),
+        extra: Sequence[str] = (),
+        excluded: pd.DataFrame | None = None,
+        report: pd.DataFrame | None = None,
+        name: str = "election",
+        source: str = "",
+        leader: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        # Internal constructor: ``data`` must already be canonical and validated.
+        object.__setattr__(self, "_frozen", False)
+        self._data = data
+        self.parties = tuple(parties)
+        self.regions = tuple(regions)
+        self.extra = tuple(extra)
+        self.roles = tuple(r for r in COUNT_ROLES if r in data.columns)
+        self._excluded = (
+            excluded
+            if excluded is not None
+            else pd.DataFrame({"station_id": pd.Series(dtype=object), "reason": pd.Series(dtype=str)})
+        )
+        self._report = report if report is not None else consistency_report(data, (), policy="report")
+        self.name = name
+        self.source = source
+        self.leader = leader
+        self.labels = dict(labels or {})
+        self._frozen = True
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            raise AttributeError(
+                "Election objects are immutable; build a new one with Election.from_frame "
+                "or derive one with subset()."
+            )
+        object.__setattr__(self, key, value)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        station_id: str | Sequence[str] | None = None,
+        registered: str | Sequence[str] | None = None,
+        ballots_issued: str | Sequence[str] | None = None,
+        ballots_found: str | Sequence[str] | None = None,
+        valid: str | Sequence[str] | None = None,
+        invalid: str | Sequence[str] | None = None,
+        parties: Sequence[str] | Mapping[str, str] = (),
+        region: str | Sequence[str] | Mapping[str, str] | None = None,
+        extra: str | Sequence[str] | Mapping[str, str] | None = None,
+        missing: str = "raise",
+        consistency: str = "warn",
+        name: str = "election",
+        source: str = "",
+        leader: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> Election:
+        """Build a validated station table from a DataFrame.
+
+        Parameters
+        ----------
+        df : pandas.DataFrame
+            One row per polling station, in the source's own column names.
+        station_id : str or list of str, optional
+            Column(s) identifying a station; several columns are joined with ``" | "``.
+            Without it, stations are numbered from 1 in file order.
+        registered, ballots_issued, ballots_found, valid, invalid : str or list of str, optional
+            The source column for each count role, or a list of columns to add up (e.g.
+            Russia's three "ballots issued" columns). Roles the source lacks stay None.
+        parties : list of str or dict
+            Party or candidate columns; a dict renames them ``{source: name}``.
+        region : str, list or dict, optional
+            Region level columns, largest first; a dict renames them.
+        extra : str, list or dict, optional
+            Other columns carried along unchanged (e.g. station type).
+        missing : {'raise', 'exclude'}
+            What to do with stations that have a missing count. ``'exclude'`` leaves them
+            out and lists them in :attr:`excluded` with the reason.
+        consistency : {'warn', 'raise', 'report'}
+            Policy for the consistency rules that real data can legitimately break
+            (ballots above registered, party votes above valid, valid + invalid above
+            ballots found): warn (default), raise, or only record them in
+            :meth:`validation_report`.
+        name, source : str
+            Short name and provenance.
+        leader : str, optional
+            Default party for analyses; by default the party with the most votes.
+        labels : dict, optional
+            Long names of the parties (e.g. the names printed on the ballot).
+
+        Returns
+        -------
+        Election
+
+        Raises
+        ------
+        ElectionDataError
+            Missing column, text that is not a number, non-integer, negative or infinite
+            count, missing value (with ``missing='raise'``), duplicate station id, or a
+            consistency rule with ``consistency='raise'``. The message names the column,
+            its role and the first offending station ids.
+        """
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"`df` must be a pandas DataFrame (got {type(df).__name__}).")
+        if missing not in _MISSING_POLICIES:
+            raise ValueError(f"`missing` must be one of {_MISSING_POLICIES} (got {missing!r}).")
+        if consistency not in _CONSISTENCY_POLICIES:
+            raise ValueError(
+                f"`consistency` must be one of {_CONSISTENCY_POLICIES} (got {consistency!r})."
+            )
+        role_specs = {
+            "registered": _as_list(registered),
+            "ballots_issued": _as_list(ballots_issued),
+            "ballots_found": _as_list(ballots_found),
+            "valid": _as_list(valid),
+            "invalid": _as_list(invalid),
+        }
+        party_map = _as_mapping(parties)
+        region_map = _as_mapping(region)
+        extra_map = _as_mapping(extra)
+        id_cols = _as_list(station_id)
+
+        # -- every named column must exist
+        wanted: list[tuple[str, str]] = [(c, "station_id") for c in id_cols]
+        for role, cols in role_specs.items():
+            wanted += [(c, role) for c in cols]
+        wanted += [(c, "party") for c in party_map]
+        wanted += [(c, "region") for c in region_map]
+        wanted += [(c, "extra") for c in extra_map]
+        absent = [(c, r) for c, r in wanted if c not in df.columns]
+        if absent:
+            listing = ", ".join(f"{c!r} (role `{r}`)" for c, r in absent)
+            available = ", ".join(repr(c) for c in list(df.columns)[:30])
+            raise ElectionDataError(
+                f"column(s) {listing} not found in the data. Available columns: {available}"
+                + (" ..." if df.shape[1] > 30 else "")
+            )
+        if not party_map and not any(role_specs.values()):
+            raise ElectionDataError("no count columns given: name at least one role or party.")
+        names = list(party_map.values())
+        clash = sorted({n for n in names if names.count(n) > 1 or n in COUNT_ROLES})
+        if clash:
+            raise ElectionDataError(
+                f"party name(s) {clash} repeat or collide with a role name; rename them "
+                "with a dict, e.g. parties={'source column': 'Party name'}."
+            )
+
+        # -- station ids
+        if id_cols:
+            if len(id_cols) == 1:
+                ids = df[id_cols[0]]
+                if ids.isna().any():
+                    raise ElectionDataError(
+                        f"station id column {id_cols[0]!r} is missing at rows "
+                        f"{show_ids(np.flatnonzero(ids.isna().to_numpy()))} (0-based positions)."
+                    )
+                ids = ids.astype(str) if ids.dtype == object else ids
+            else:
+                ids = df[id_cols].astype("string").fillna("").agg(" | ".join, axis=1)
+            ids_index = pd.Index(ids.to_numpy(), name="station_id")
+        else:
+            ids_index = pd.RangeIndex(1, len(df) + 1, name="station_id")
+        dup = ids_index.duplicated(keep=False)
+        if dup.any():
+            raise ElectionDataError(
+                f"duplicate station ids in {id_cols or 'the row numbers'} at stations "
+                f"{show_ids(pd.unique(ids_index[dup]))}; each station must appear once. "
+                "Combine several id columns (e.g. station_id=['region', 'station']) or "
+                "aggregate the duplicates first."
+            )
+
+        # -- counts
+        columns: dict[str, np.ndarray] = {}
+        missing_mask = np.zeros(len(df), dtype=bool)
+        missing_reason = np.full(len(df), "", dtype=object)
+        sources: list[tuple[str, list[str]]] = [
+            (role, cols) for role, cols in role_specs.items() if cols
+        ] + [(new, [old]) for old, new in party_map.items()]
+        for target, cols in sources:
+            role = target if target in COUNT_ROLES else "party"
+            total = np.zeros(len(df))
+            miss = np.zeros(len(df), dtype=bool)
+            for col in cols:
+                arr, m = coerce_counts(df[col], column=col, role=role, station_ids=ids_index)
+                total += np.where(m, 0, arr)
+                miss |= m
+            if miss.any():
+                if missing == "raise":
+                    raise ElectionDataError(
+                        f"column(s) {cols} (role `{role}`) have missing values at stations "
+                        f"{show_ids(ids_index[miss])}. Pass missing='exclude' to leave those "
+                        "stations out (they are listed in Election.excluded), or fill them."
+                    )
+                new = miss & ~missing_mask
+                missing_reason[new] = f"missing value in {target}"
+                missing_mask |= miss
+            columns[target] = total
+
+        keep = ~missing_mask
+        table = pd.DataFrame(index=ids_index[keep])
+        for src, new in region_map.items():
+            table[new] = df[src].to_numpy()[keep]
+        for target, values in columns.items():
+            table[target] = values[keep].astype(np.int64)
+        for src, new in extra_map.items():
+            table[new] = df[src].to_numpy()[keep]
+        ordered = (
+            list(region_map.values())
+            + [r for r in COUNT_ROLES if r in table]
+            + list(party_map.values())
+            + list(extra_map.values())
+        )
+        table = table[ordered]
+        excluded = pd.DataFrame(
+            {"station_id": ids_index[missing_mask], "reason": missing_reason[missing_mask]}
+        )
+        report = consistency_report(table, list(party_map.values()), policy=consistency)
+        return cls(
+            table,
+            parties=list(party_map.values()),
+            regions=list(region_map.values()),
+            extra=list(extra_map.values()),
+            excluded=excluded,
+            report=report,
+            name=name,
+            source=source,
+            leader=leader,
+            labels=labels,
+        )
+
+    # ------------------------------------------------------------------ access
+    @property
+    def data(self) -> pd.DataFrame:
+        """The station table (a copy-on-write view; changing it never changes the Election)."""
+        return self._data.copy(deep=False)
+
+    @property
+    def excluded(self) -> pd.DataFrame:
+        """Source rows left out of the table, with the reason."""
+        return self._excluded.copy()
+
+    @property
+    def n_stations(self) -> int:
+        """Number of stations in the table."""
+        return len(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @property
+    def default_party(self) -> str:
+        """:attr:`leader` if set, else the party with the most votes."""
+        if self.leader is not None:
+            return self.leader
+        if not self.parties:
+            raise ValueError("this election has no party columns.")
+        return str(self._data[list(self.parties)].sum().idxmax())
+
+    def validation_report(self) -> pd.DataFrame:
+        """Rows that break a consistency rule (kept in the table), one row per station and rule.
+
+        Columns: ``rule``, ``station_id``, ``comparison`` (what was compared),
+        ``left`` and ``right`` (the two values).
+        """
+        return self._report.copy()
+
+    def _resolve(self, expr: str, what: str) -> np.ndarray:
+        """Counts for a role, a party, or a sum written ``'valid+invalid'``."""
+        if not isinstance(expr, str):
+            raise TypeError(f"`{what}` must be a role or party name (got {expr!r}).")
+        total = None
+        for part in (p.strip() for p in expr.split("+")):
+            if part not in self._data.columns or part in self.regions or part in self.extra:
+                options = list(self.roles) + list(self.parties)
+                raise KeyError(
+                    f"`{what}`={expr!r}: {part!r} is not a count column of this election; "
+                    f"choose from {options} (sums like 'valid+invalid' are allowed)."
+                )
+            values = self._data[part].to_numpy()
+            total = values if total is None else total + values
+        return total
+
+    def counts(self, column: str) -> np.ndarray:
+        """The int64 counts of a role or party (or a sum such as ``'valid+invalid'``)."""
+        return np.asarray(self._resolve(column, "column"))
+
+    def ratio(self, numerator: str, denominator: str) -> pd.Series:
+        """``numerator / denominator`` per station; NaN where the denominator is 0."""
+        num = self._resolve(numerator, "numerator").astype(float)
+        den = self._resolve(denominator, "denominator").astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+        return pd.Series(out, index=self._data.index, name=f"{numerator}/{denominator}")
+
+    def turnout(self, numerator: str = "ballots_issued", denominator: str = "registered") -> pd.Series:
+        """Turnout per station, ``numerator / denominator`` (NaN where the denominator is 0).
+
+        Parameters
+        ----------
+        numerator : str
+            ``'ballots_issued'`` (default; the commissions' usual definition),
+            ``'ballots_found'``, ``'valid'``, or a sum such as ``'valid+invalid'``.
+        denominator : str
+            Usually ``'registered'``.
+
+        Notes
+        -----
+        Values above 1 are kept (stations with voters added on the day); see
+        :meth:`validation_report`.
+        """
+        return self.ratio(numerator, denominator).rename("turnout")
+
+    def share(self, party: str | None = None, base: str = "valid") -> pd.Series:
+        """A party's share of ``base`` per station (NaN where the base is 0).
+
+        Parameters
+        ----------
+        party : str, optional
+            Party column; default :attr:`default_party`.
+        base : str
+            ``'valid'`` (default), ``'valid+invalid'``, ``'ballots_found'``,
+            ``'ballots_issued'`` or ``'registered'``.
+        """
+        party = self.default_party if party is None else party
+        if party not in self.parties:
+            raise KeyError(f"party {party!r} not found; parties are {list(self.parties)}.")
+        return self.ratio(party, base).rename(f"share_{party}")
+
+    def totals(self) -> pd.Series:
+        """National totals of every count column (int64), plus ``n_stations``."""
+        cols = list(self.roles) + list(self.parties)
+        out = self._data[cols].sum()
+        out["n_stations"] = len(self._data)
+        return out.astype(np.int64)
+
+    # ------------------------------------------------------------------ derived tables
+    def subset(self, mask: Any, *, reason: str | None = None, name: str | None = None) -> Election:
+        """The stations where ``mask`` is True, as a new Election.
+
+        With ``reason``, the other stations are added to :attr:`excluded` with that
+        reason (use it for analysis filters that must be reported).
+        """
+        mask = np.asarray(mask.to_numpy() if isinstance(mask, pd.Series) else mask)
+        if mask.dtype != bool or mask.shape != (len(self._data),):
+            raise ValueError(
+                f"`mask` must be a boolean array of length {len(self._data)} (got "
+                f"dtype {mask.dtype}, shape {mask.shape})."
+            )
+        excluded = self._excluded
+        if reason is not None and (~mask).any():
+            excluded = pd.concat(
+                [excluded, pd.DataFrame({"station_id": self._data.index[~mask], "reason": reason})],
+                ignore_index=True,
+            )
+        report = self._report[self._report["station_id"].isin(self._data.index[mask])]
+        return Election(
+            self._data[mask],
+            parties=self.parties,
+            regions=self.regions,
+            extra=self.extra,
+            excluded=excluded,
+            report=report.reset_index(drop=True),
+            name=name or self.name,
+            source=self.source,
+            leader=self.leader,
+            labels=self.labels,
+        )
+
+    def groups(self, level: str) -> Iterator[tuple[Any, Election]]:
+        """Iterate over ``(region value, Election of its stations)`` for a region level."""
+        if level not in self.regions and level not in self.extra:
+            raise KeyError(
+                f"`level`={level!r} is not a region level of this election; levels: "
+                f"{list(self.regions)} (extra columns {list(self.extra)} also work)."
+            )
+        values = self._data[level].to_numpy()
+        for value in pd.unique(values):
+            yield value, self.subset(values == value, name=f"{self.name} [{level}={value}]")
+
+    def by_region(self, level: str) -> Election:
+        """Aggregate the stations to a region level: an Election whose units are regions.
+
+        The counts are sums over the region's stations; ``n_stations`` is an extra column.
+        """
+        if level not in self.regions:
+            raise KeyError(
+                f"`level`={level!r} is not a region level; levels: {list(self.regions)}."
+            )
+        upper = list(self.regions[: self.regions.index(level)])
+        cols = list(self.roles) + list(self.parties)
+        grouped = self._data.groupby(upper + [level], sort=False, dropna=False)
+        table = grouped[cols].sum()
+        table["n_stations"] = grouped.size()
+        table = table.reset_index()
+        if upper:
+            table.index = pd.Index(
+                table[upper + [level]].astype(str).agg(" | ".join, axis=1), name="station_id"
+            )
+        else:
+            table.index = pd.Index(table[level].to_numpy(), name="station_id")
+        return Election(
+            table,
+            parties=self.parties,
+            regions=upper + [level],
+            extra=["n_stations"],
+            excluded=self._excluded,
+            report=consistency_report(table, self.parties, policy="report"),
+            name=f"{self.name} by {level}",
+            source=self.source,
+            leader=self.leader,
+            labels=self.labels,
+        )
+
+    # ------------------------------------------------------------------ display
+    def summary_frame(self) -> pd.DataFrame:
+        """National totals as a tidy table: quantity, value, and what it is a share of."""
+        t = self.totals()
+        rows: list[tuple[str, float, str]] = [("stations", t["n_stations"], "")]
+        rows += [(r, t[r], "") for r in self.roles]
+        if "registered" in self.roles:
+            for num in ("ballots_issued", "ballots_found"):
+                if num in self.roles:
+                    rows.append((f"turnout ({num} / registered)", t[num] / t["registered"], "share"))
+        base = "valid" if "valid" in self.roles else None
+        for p in self.parties:
+            rows.append((p, t[p], ""))
+            if base:
+                rows.append((f"{p} share of valid", t[p] / t[base], "share"))
+        return pd.DataFrame(rows, columns=["quantity", "value", "unit"])
+
+    def __repr__(self) -> str:
+        return (
+            f"<Election {self.name!r}: {len(self._data):,} stations, {len(self.parties)} "
+            f"parties, roles {list(self.roles)}, {len(self._excluded):,} rows excluded, "
+            f"{len(self._report):,} validation-report rows>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{html.escape(str(q))}</td><td style='text-align:right'>"
+            f"{html.escape(f'{v:.2%}' if u == 'share' else format_value(v))}</td></tr>"
+            for q, v, u in self.summary_frame().itertuples(index=False)
+        )
+        return (
+            f"<div><b>Election {html.escape(self.name)}</b><br>"
+            f"<span style='font-size:smaller'>{html.escape(self.source)}</span>"
+            f"<table>{rows}</table><p>{len(self._excluded):,} source rows excluded (see "
+            f"<code>.excluded</code>); {len(self._report):,} validation-report rows (see "
+            f"<code>.validation_report()</code>).</p></div>"
+        )
