@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from . import datasets
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._results import Result
@@ -32,5 +33,6 @@ __all__ = [
     "__version__",
     "adjust_pvalues",
     "cite",
+    "datasets",
     "group_apply",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ import pandas as pd
 
 from ._results import format_value
 from ._validation import ElectionDataError, coerce_counts, consistency_report, show_ids
+from ._warnings import DataQualityWarning
 
 __all__ = ["COUNT_ROLES", "Election", "ElectionDataError"]
 
@@ -19,7 +21,7 @@ __all__ = ["COUNT_ROLES", "Election", "ElectionDataError"]
 #: boxes; ``valid`` / ``invalid``: ballots counted as valid / invalid.
 COUNT_ROLES = ("registered", "ballots_issued", "ballots_found", "valid", "invalid")
 
-_MISSING_POLICIES = ("raise", "exclude")
+_MISSING_POLICIES = ("raise", "exclude", "zero")
 _CONSISTENCY_POLICIES = ("warn", "raise", "report")
 
 
@@ -164,9 +166,12 @@ class Election:
             Region level columns, largest first; a dict renames them.
         extra : str, list or dict, optional
             Other columns carried along unchanged (e.g. station type).
-        missing : {'raise', 'exclude'}
+        missing : {'raise', 'exclude', 'zero'}
             What to do with stations that have a missing count. ``'exclude'`` leaves them
-            out and lists them in :attr:`excluded` with the reason.
+            out and lists them in :attr:`excluded` with the reason. ``'zero'`` keeps them
+            with the missing count set to 0, warns, and lists every filled cell in
+            :meth:`validation_report` (rule ``missing_set_to_zero``); use it only where a
+            blank means "no votes" (e.g. a party not on the ballot at that station).
         consistency : {'warn', 'raise', 'report'}
             Policy for the consistency rules that real data can legitimately break
             (ballots above registered, party votes above valid, valid + invalid above
@@ -264,6 +269,7 @@ class Election:
         columns: dict[str, np.ndarray] = {}
         missing_mask = np.zeros(len(df), dtype=bool)
         missing_reason = np.full(len(df), "", dtype=object)
+        filled: list[pd.DataFrame] = []
         sources: list[tuple[str, list[str]]] = [
             (role, cols) for role, cols in role_specs.items() if cols
         ] + [(new, [old]) for old, new in party_map.items()]
@@ -282,9 +288,22 @@ class Election:
                         f"{show_ids(ids_index[miss])}. Pass missing='exclude' to leave those "
                         "stations out (they are listed in Election.excluded), or fill them."
                     )
-                new = miss & ~missing_mask
-                missing_reason[new] = f"missing value in {target}"
-                missing_mask |= miss
+                if missing == "zero":
+                    filled.append(
+                        pd.DataFrame(
+                            {
+                                "rule": "missing_set_to_zero",
+                                "station_id": ids_index[miss],
+                                "comparison": f"{target} missing -> 0",
+                                "left": 0,
+                                "right": 0,
+                            }
+                        )
+                    )
+                else:
+                    new = miss & ~missing_mask
+                    missing_reason[new] = f"missing value in {target}"
+                    missing_mask |= miss
             columns[target] = total
 
         keep = ~missing_mask
@@ -306,6 +325,15 @@ class Election:
             {"station_id": ids_index[missing_mask], "reason": missing_reason[missing_mask]}
         )
         report = consistency_report(table, list(party_map.values()), policy=consistency)
+        if filled:
+            cells = pd.concat(filled, ignore_index=True)
+            warnings.warn(
+                f"{len(cells):,} missing counts were set to 0 (missing='zero') at stations "
+                f"{show_ids(pd.unique(cells['station_id']))}; see Election.validation_report().",
+                DataQualityWarning,
+                stacklevel=2,
+            )
+            report = pd.concat([report, cells], ignore_index=True)
         return cls(
             table,
             parties=list(party_map.values()),

@@ -1,0 +1,52 @@
+"""Shared fixtures: the real datasets from ../shared/data, loaded once per session."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+_REPO = Path(__file__).resolve().parents[1]
+_SHARED = _REPO.parent / "shared" / "data"
+if "ELECTIONSTATS_DATA" not in os.environ and _SHARED.is_dir():
+    # Tests read the real data from ../shared/data and never download anything.
+    os.environ["ELECTIONSTATS_DATA"] = str(_SHARED)
+
+_CACHE: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def data_home() -> Path:
+    """Folder with the real data sets (``$ELECTIONSTATS_DATA``)."""
+    home = os.environ.get("ELECTIONSTATS_DATA")
+    if not home or not Path(home).is_dir():
+        pytest.fail("ELECTIONSTATS_DATA must point at the shared data folder (../shared/data)")
+    return Path(home)
+
+
+@pytest.fixture(scope="session")
+def load_dataset(data_home):
+    """``load_dataset(name)`` -> Election, cached for the session; DataQualityWarnings ignored."""
+    import electionstats as es
+
+    def load(name: str):
+        if name not in _CACHE:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", es.DataQualityWarning)
+                _CACHE[name] = es.datasets.load(name, data_home=data_home)
+        return _CACHE[name]
+
+    return load
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
