@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import datasets
+from . import claims, datasets, facts, plotting
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._results import Result
@@ -33,6 +33,9 @@ __all__ = [
     "__version__",
     "adjust_pvalues",
     "cite",
+    "claims",
     "datasets",
+    "facts",
+    "plotting",
     "group_apply",
 ]

@@ -89,8 +89,8 @@ def coerce_counts(
 
 _RULE_TEXT = {
     "ballots_above_registered": (
-        "more ballots than registered voters; legitimate at hospitals, mobile boxes and "
-        "stations abroad where voters are added on the day"
+        "there are more ballots than registered voters (legitimate at hospitals, mobile "
+        "boxes and stations abroad where voters are added on the day)"
     ),
     "party_votes_above_valid": "party votes add up to more than the valid ballots",
     "party_votes_above_ballots": (
@@ -166,7 +166,7 @@ def consistency_report(
             continue
         ids = data.index[mask]
         message = (
-            f"{int(mask.sum()):,} stations have {_RULE_TEXT[rule]} ({comparison}) at stations "
+            f"{int(mask.sum()):,} stations where {_RULE_TEXT[rule]} ({comparison}): "
             f"{show_ids(ids)}. They are kept; see Election.validation_report()."
         )
         if policy == "raise":

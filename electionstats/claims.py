@@ -1,0 +1,273 @@
+"""Claims about an election as data: who says what, compared with the official figures.
+
+A claim is a quantity (e.g. ``turnout_percent``), a value, a comparator (``=``, ``<``,
+``<=``, ``>``, ``>=``), who makes it, when, and the election commission's final figure
+where one exists. :func:`contradictions` lists the pairs of claims (and claim versus final
+figure) that cannot both be true; :func:`implications` turns claims into the quantities
+they imply (e.g. the number of ballots a 15 % turnout means).
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from . import facts
+
+__all__ = ["CASES", "contradictions", "implications", "interval", "load", "side_by_side"]
+
+#: Bundled claim tables.
+CASES = {"kazakhstan-2021": "claims_kazakhstan_2021.csv"}
+
+_COMPARATORS = ("=", "<", "<=", ">", ">=")
+
+
+def load(case: str = "kazakhstan-2021") -> pd.DataFrame:
+    """The claims of a case as a tidy table, one row per claim.
+
+    Parameters
+    ----------
+    case : str
+        ``'kazakhstan-2021'``: the claims of the source article (KazTAG, 14 January 2021,
+        on the 10 January 2021 Majilis election) and the CEC's final statement.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``claim_id, quantity, value, unit, comparator, claimant, claimant_type,
+        date, cec_final, cec_final_source, source, notes`` and ``resolution`` (half a unit
+        of the last digit the claim states: 76.49 -> 0.005, 15 -> 0.5).
+
+    Examples
+    --------
+    >>> import electionstats as es
+    >>> c = es.claims.load("kazakhstan-2021")
+    >>> c.loc[c["quantity"] == "turnout_percent", ["value", "comparator", "claimant"]].values.tolist()
+    [[63.0, '<=', 'CEC (as quoted by the article)'], [15.0, '=', 'independent observers']]
+    """
+    if case not in CASES:
+        raise KeyError(f"unknown claims case {case!r}; available: {list(CASES)}.")
+    text = resources.files("electionstats").joinpath(f"_data/{CASES[case]}").read_text("utf-8")
+    raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    df = raw.copy()
+    df["claim_id"] = df["claim_id"].astype(int)
+    df["value"] = df["value"].astype(float)
+    df["cec_final"] = pd.to_numeric(df["cec_final"].replace("", np.nan))
+    decimals = raw["value"].str.partition(".")[2].str.len()
+    df["resolution"] = 0.5 * 10.0 ** (-decimals.astype(float))
+    df["date"] = pd.to_datetime(df["date"])
+    bad = ~df["comparator"].isin(_COMPARATORS)
+    if bad.any():
+        raise ValueError(f"unknown comparator(s) {df.loc[bad, 'comparator'].tolist()} in {case}")
+    return df
+
+
+def interval(value: float, comparator: str, resolution: float = 0.0) -> tuple[float, float, bool, bool]:
+    """The set of true values a claim allows: ``(low, high, low_closed, high_closed)``.
+
+    An equality claim allows the values that round to the stated number (``resolution``
+    is half a unit of its last digit): "15 %" allows [14.5, 15.5].
+
+    Examples
+    --------
+    >>> interval(15, "=", 0.5)
+    (14.5, 15.5, True, True)
+    >>> interval(50, "<")
+    (-inf, 50, False, False)
+    """
+    if comparator == "=":
+        return value - resolution, value + resolution, True, True
+    if comparator == "<":
+        return -np.inf, value, False, False
+    if comparator == "<=":
+        return -np.inf, value + resolution, False, True
+    if comparator == ">":
+        return value, np.inf, False, False
+    if comparator == ">=":
+        return value - resolution, np.inf, True, False
+    raise ValueError(f"`comparator` must be one of {_COMPARATORS} (got {comparator!r}).")
+
+
+def _compatible(a: tuple, b: tuple) -> bool:
+    lo = max(a[0], b[0])
+    hi = min(a[1], b[1])
+    if lo < hi:
+        return True
+    if lo > hi:
+        return False
+    # touching end points: compatible only if both are closed there
+    a_closed = (a[0] == lo and a[2]) or (a[1] == lo and a[3])
+    b_closed = (b[0] == lo and b[2]) or (b[1] == lo and b[3])
+    return bool(a_closed and b_closed)
+
+
+def _describe(comparator: str, value: float, unit: str) -> str:
+    text = f"{value:g}"
+    return f"{comparator} {text} {unit}" if comparator != "=" else f"{text} {unit}"
+
+
+def contradictions(claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Pairs of statements about the same quantity that cannot both be true.
+
+    Every pair of claims about the same quantity is compared, and every claim is compared
+    with the election commission's final figure. Two statements contradict each other
+    when the sets of values they allow do not overlap (an "=" claim allows the values that
+    round to it).
+
+    Parameters
+    ----------
+    claims : DataFrame, optional
+        A table from :func:`load` (default: the Kazakhstan 2021 claims).
+
+    Returns
+    -------
+    DataFrame
+        One row per contradicting pair: ``quantity``, ``statement_a``, ``by_a``,
+        ``statement_b``, ``by_b``, ``gap`` (distance between the two sets, in the unit of
+        the quantity).
+
+    Examples
+    --------
+    >>> import electionstats as es
+    >>> c = es.claims.contradictions()
+    >>> bool(((c["quantity"] == "turnout_percent") & (c["by_b"] == "independent observers")).any())
+    True
+    """
+    claims = load() if claims is None else claims
+    statements = []
+    for row in claims.itertuples(index=False):
+        statements.append(
+            (row.quantity, row.value, row.comparator, row.resolution, row.claimant, row.unit, row.claim_id)
+        )
+    finals = claims.dropna(subset=["cec_final"]).drop_duplicates("quantity")
+    for row in finals.itertuples(index=False):
+        text = f"{row.cec_final:g}"
+        dec = len(text.partition(".")[2])
+        statements.append(
+            (row.quantity, row.cec_final, "=", 0.5 * 10.0**-dec, f"final figure: {row.cec_final_source}",
+             row.unit, None)
+        )
+    out = []
+    for a, b in combinations(statements, 2):
+        if a[0] != b[0]:
+            continue
+        ia, ib = interval(a[1], a[2], a[3]), interval(b[1], b[2], b[3])
+        if _compatible(ia, ib):
+            continue
+        gap = max(ia[0], ib[0]) - min(ia[1], ib[1])
+        out.append(
+            {
+                "quantity": a[0],
+                "statement_a": _describe(a[2], a[1], a[5]),
+                "by_a": a[4],
+                "statement_b": _describe(b[2], b[1], b[5]),
+                "by_b": b[4],
+                "gap": float(gap),
+            }
+        )
+    return pd.DataFrame(out, columns=["quantity", "statement_a", "by_a", "statement_b", "by_b", "gap"])
+
+
+def implications(claims: pd.DataFrame | None = None, *, election: str = "kazakhstan-2021-majilis") -> pd.DataFrame:
+    """What the turnout and spoiled-ballot claims imply in ballots, next to the official count.
+
+    Parameters
+    ----------
+    claims : DataFrame, optional
+        A table from :func:`load` (default: Kazakhstan 2021).
+    election : str
+        The bundled facts (:mod:`electionstats.facts`) giving registered voters, ballots
+        issued and votes for parties.
+
+    Returns
+    -------
+    DataFrame
+        ``quantity, claimant, claim, implied_value, official_value, difference, formula``.
+
+    Examples
+    --------
+    >>> import electionstats as es
+    >>> imp = es.claims.implications()
+    >>> row = imp[imp["claim"] == "turnout = 15 %"].iloc[0]
+    >>> int(row["implied_value"]), int(row["official_value"])
+    (1787886, 7539280)
+    """
+    claims = load() if claims is None else claims
+    s = facts.summary(election)
+    registered = s["registered"]
+    issued = s["ballots_issued"]
+    party_votes = s["votes_for_parties"]
+    rows = []
+    for row in claims.itertuples(index=False):
+        if row.quantity == "turnout_percent":
+            implied = np.floor(registered * row.value / 100 + 0.5)
+            claim = f"turnout {row.comparator} {row.value:g} %"
+            rows.append(
+                ("ballots_issued", row.claimant, claim, implied, issued,
+                 f"registered {registered:,.0f} x {row.value:g} %"
+                 + (" (upper bound)" if row.comparator in ("<", "<=") else ""))
+            )
+        elif row.quantity == "invalid_ballots_percent":
+            implied = np.floor(issued * row.value / 100 + 0.5)
+            claim = f"invalid ballots = {row.value:g} % of ballots"
+            rows.append(
+                ("invalid_ballots", row.claimant, claim, implied, issued - party_votes,
+                 f"ballots issued {issued:,.0f} x {row.value:g} %; official: ballots issued - "
+                 "votes for parties (an upper bound on invalid ballots)")
+            )
+            # both observer claims together
+            turnout = claims[(claims["quantity"] == "turnout_percent") & (claims["claimant"] == row.claimant)]
+            for t in turnout.itertuples(index=False):
+                ballots = registered * t.value / 100
+                valid = np.floor(ballots * (1 - row.value / 100) + 0.5)
+                rows.append(
+                    ("votes_for_parties", row.claimant,
+                     f"turnout = {t.value:g} % and {row.value:g} % invalid", valid, party_votes,
+                     f"registered x {t.value:g} % x (1 - {row.value:g} %)")
+                )
+    out = pd.DataFrame(rows, columns=["quantity", "claimant", "claim", "implied_value", "official_value", "formula"])
+    out["difference"] = out["implied_value"] - out["official_value"]
+    return out[["quantity", "claimant", "claim", "implied_value", "official_value", "difference", "formula"]]
+
+
+def side_by_side(claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per quantity: what each kind of source says, next to the final official figure.
+
+    Parameters
+    ----------
+    claims : DataFrame, optional
+        A table from :func:`load` (default: Kazakhstan 2021).
+
+    Returns
+    -------
+    DataFrame
+        ``quantity``, ``unit``, one column per claimant type (``official`` as quoted,
+        ``observers``, ``article``, ``law``) holding the claims as text (e.g. ``"< 50"``,
+        several claims joined with ``"; "``), and ``final_official``.
+
+    Examples
+    --------
+    >>> import electionstats as es
+    >>> t = es.claims.side_by_side()
+    >>> t.set_index("quantity").loc["turnout_percent", ["official", "observers", "final_official"]].tolist()
+    ['<= 63', '15', '63.25']
+    """
+    claims = load() if claims is None else claims
+    kinds = [k for k in ("official", "observers", "article", "law") if k in set(claims["claimant_type"])]
+    rows = []
+    for quantity, group in claims.groupby("quantity", sort=False):
+        row = {"quantity": quantity, "unit": group["unit"].iloc[0]}
+        for kind in kinds:
+            sub = group[group["claimant_type"] == kind]
+            row[kind] = "; ".join(
+                (f"{c} {v:g}" if c != "=" else f"{v:g}") + ("" if len(sub) == 1 else f" ({who})")
+                for c, v, who in zip(sub["comparator"], sub["value"], sub["claimant"])
+            )
+        finals = group["cec_final"].dropna()
+        row["final_official"] = f"{finals.iloc[0]:g}" if len(finals) else "not published"
+        rows.append(row)
+    return pd.DataFrame(rows)
