@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import claims, datasets, facts, plotting
+from . import claims, datasets, facts, plotting, report
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._results import Result
@@ -37,5 +37,6 @@ __all__ = [
     "datasets",
     "facts",
     "plotting",
+    "report",
     "group_apply",
 ]

@@ -163,7 +163,8 @@ def cite(keys: str | Iterable[str] | None = None, *, format: str = "bibtex") -> 
     keys : str or iterable of str, optional
         Citation keys, e.g. ``"kobak2016aoas"`` or the ``citations`` field of a result.
     format : {'bibtex', 'keys'}
-        ``'bibtex'`` gives the records; ``'keys'`` gives one key per line.
+        ``'bibtex'`` gives the records (electionstats itself first); ``'keys'`` gives one
+        key per line.
 
     Returns
     -------
@@ -172,8 +173,10 @@ def cite(keys: str | Iterable[str] | None = None, *, format: str = "bibtex") -> 
     Examples
     --------
     >>> import electionstats as es
-    >>> print(es.cite("hartigan1985").splitlines()[0])
-    @article{hartigan1985,
+    >>> print(es.cite("hartigan1985", format="keys"))
+    hartigan1985
+    >>> "@article{hartigan1985," in es.cite("hartigan1985")
+    True
     """
     if keys is None:
         wanted = list(CITATIONS)

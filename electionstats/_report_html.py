@@ -55,7 +55,11 @@ def table_html(df: pd.DataFrame, *, caption: str = "", float_format: str = "{:,.
     """A DataFrame as an HTML table (numbers formatted, text escaped)."""
     def fmt(v: Any) -> str:
         if isinstance(v, float):
-            return "" if pd.isna(v) else float_format.format(v)
+            if pd.isna(v):
+                return ""
+            if v == int(v) and abs(v) >= 1e4:
+                return f"{v:,.0f}"
+            return float_format.format(v)
         if isinstance(v, int) and not isinstance(v, bool):
             return f"{v:,}"
         return html.escape(str(v))

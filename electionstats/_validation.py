@@ -74,7 +74,7 @@ def coerce_counts(
     frac = ~missing & (arr != np.round(arr))
     if frac.any():
         raise ElectionDataError(
-            f"{where} has non-integer values (e.g. {arr[frac][0]!r}) at stations "
+            f"{where} has non-integer values (e.g. {float(arr[frac][0])!r}) at stations "
             f"{show_ids(station_ids[frac])}; counts must be whole numbers. If these are "
             "percentages or shares, pass the underlying counts instead."
         )

@@ -78,8 +78,8 @@ class Election:
     ...                            ballots_found="ballots", valid=["A", "B"], parties=["A", "B"])
     >>> e.turnout(numerator="ballots_found").round(3).tolist()
     [0.6, 0.75, 0.6]
-    >>> round(e.totals()["A"] / e.totals()["valid"], 4)
-    0.5828
+    >>> float(round(e.totals()["A"] / e.totals()["valid"], 4))
+    0.5903
     """
 
     __slots__ = ("_data", "_excluded", "_frozen", "_report", "leader", "labels", "name",

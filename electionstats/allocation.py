@@ -1,0 +1,1290 @@
+"""Seat allocation with legal thresholds, in exact integer arithmetic.
+
+:func:`allocate` shares out the seats of one constituency among party lists by a
+largest-remainder (Hare, Droop, Hagenbach-Bischoff) or a divisor method (D'Hondt,
+Sainte-Laguë, modified Sainte-Laguë) after a legal threshold, and reports who passed and
+why, the quota, every party's quotient and remainder, and ties. Country rules are named
+presets (:func:`get_rules`), e.g. ``"kazakhstan-2021"``.
+
+Exactness. Votes are integers; every comparison that decides a seat or a threshold is
+done on integers (cross-multiplication), never on rounded floats. A threshold given as a
+float is read as the decimal it prints as: ``0.07`` is exactly 7/100 (``Fraction(repr(x))``),
+not the binary number closest to 0.07. Ties are detected exactly and either raise
+(default), are broken by an order the caller gives (Kazakh law: the list registered
+earlier wins) or are reported.
+
+The private batch functions (``_allocate_batch``) allocate many vote vectors at once
+(one row per scenario draw or threshold) for :mod:`electionstats.sensitivity` and
+:mod:`electionstats.scenarios`; they share their exact tie checks with :func:`allocate`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import html
+import numbers
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ._citations import cite as _cite
+from ._citations import register
+
+__all__ = [
+    "BASES",
+    "METHODS",
+    "PRESETS",
+    "AllocationResult",
+    "AllocationTieError",
+    "Rules",
+    "allocate",
+    "get_rules",
+]
+
+register(
+    "balinski2001",
+    """@book{balinski2001,
+  title = {Fair Representation: Meeting the Ideal of One Man, One Vote},
+  author = {Balinski, Michel L. and Young, H. Peyton},
+  edition = {2},
+  publisher = {Brookings Institution Press},
+  address = {Washington, DC},
+  year = {2001},
+  isbn = {0-8157-0111-X}
+}""",
+)
+register(
+    "pukelsheim2017",
+    """@book{pukelsheim2017,
+  title = {Proportional Representation: Apportionment Methods and Their Applications},
+  author = {Pukelsheim, Friedrich},
+  edition = {2},
+  publisher = {Springer},
+  address = {Cham},
+  year = {2017},
+  doi = {10.1007/978-3-319-64707-4}
+}""",
+)
+register(
+    "kz_election_law",
+    """@misc{kz_election_law,
+  title = {Constitutional Law of the Republic of Kazakhstan No. 2464 of 28 September 1995
+           ``On Elections in the Republic of Kazakhstan'', Article 97 (Majilis, party lists)},
+  author = {{Republic of Kazakhstan}},
+  year = {1995},
+  howpublished = {as amended before 2023; official text adilet.zan.kz/rus/docs/Z950002464_;
+                  English translation used: te.gob.mx; summary: IPU PARLINE}
+}""",
+)
+
+#: Allocation methods (canonical names).
+METHODS = (
+    "hare",
+    "droop",
+    "hagenbach_bischoff",
+    "dhondt",
+    "sainte_lague",
+    "modified_sainte_lague",
+)
+_LR_METHODS = ("hare", "droop", "hagenbach_bischoff")
+_ALIASES = {
+    "hamilton": "hare",
+    "hare_niemeyer": "hare",
+    "largest_remainder": "hare",
+    "d_hondt": "dhondt",
+    "d'hondt": "dhondt",
+    "jefferson": "dhondt",
+    "webster": "sainte_lague",
+    "saintelague": "sainte_lague",
+    "modified_saintelague": "modified_sainte_lague",
+    "hb": "hagenbach_bischoff",
+}
+#: Threshold bases: all valid votes, voters who took part (valid + invalid), registered voters.
+BASES = ("valid", "participants", "registered")
+_AT_THRESHOLD = ("pass", "fail")
+_TIES = ("raise", "order", "report")
+
+# int64 head-room for exact cross-multiplication (products stay below 2**62).
+_INT_LIMIT = 2**62
+# Float quotients v / d are correctly rounded (hence order-preserving) when v < 2**53.
+_FLOAT_EXACT = 2**53
+
+
+class AllocationTieError(ValueError):
+    """Parties are exactly tied for the last seat(s); the law's tie rule must decide.
+
+    Attributes
+    ----------
+    tied : tuple
+        The tied parties.
+    n_tied_seats : int
+        How many seats they are tied for.
+    seats : dict
+        The seats certain for every party before the tie is broken.
+    """
+
+    def __init__(self, message: str, *, tied: tuple, n_tied_seats: int, seats: dict) -> None:
+        super().__init__(message)
+        self.tied = tied
+        self.n_tied_seats = n_tied_seats
+        self.seats = seats
+
+
+# ---------------------------------------------------------------------------------------
+# Rules and presets
+# ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Rules:
+    """The rules of one allocation: seats, method, threshold and what it is a share of.
+
+    Parameters
+    ----------
+    name : str
+        Short name (presets: ``"kazakhstan-2021"``...).
+    seats : int
+        Seats to allocate.
+    method : str
+        One of :data:`METHODS`.
+    threshold : Fraction
+        Legal threshold as an exact fraction of ``threshold_base`` (0 for none).
+    threshold_base : {'valid', 'participants', 'registered'}
+        What the threshold is a share of.
+    at_threshold : {'pass', 'fail'}
+        Whether a party exactly at the threshold passes ("at least 7 %") or not
+        ("more than 7 %").
+    min_parties : int
+        If fewer parties pass, the parties with the most votes among the others are
+        admitted too, up to this number (Kazakhstan: 2).
+    runner_up_factor : Fraction
+        Correction index multiplying the quotient of a party admitted only by the
+        ``min_parties`` rule (Kazakhstan: 7/10).
+    ties : {'raise', 'order', 'report'}
+        Default tie rule (see :func:`allocate`).
+    source, notes : str
+        Where the rules come from and what is uncertain.
+    """
+
+    name: str
+    seats: int
+    method: str = "hare"
+    threshold: Fraction = Fraction(0)
+    threshold_base: str = "valid"
+    at_threshold: str = "pass"
+    min_parties: int = 0
+    runner_up_factor: Fraction = Fraction(1)
+    ties: str = "raise"
+    source: str = ""
+    notes: str = ""
+
+
+_KZ_NOTES = (
+    "Law text (Art. 97, pre-2023 version, English translation): parties with at least 7 % "
+    "of the votes of the voters who took part are admitted; if only one party passes, the "
+    "party with the next-largest vote is admitted too and its quotient is multiplied by a "
+    "correction index of 0.7; seats are the integer parts of votes / (admitted votes / 98), "
+    "remaining seats by largest remainder, ties to the list registered earlier. Uncertain: "
+    "the translation is truncated after the correction index; the IPU summary of the 2009 "
+    "amendment says the second party 'receives at least two seats', which is not "
+    "implemented; the registration order is not bundled (pass tie_order= and ties='order')."
+)
+
+#: Named country rules. See each entry's ``notes`` for what is uncertain.
+PRESETS: dict[str, Rules] = {
+    "kazakhstan-2021": Rules(
+        name="kazakhstan-2021",
+        seats=98,
+        method="hare",
+        threshold=Fraction(7, 100),
+        threshold_base="participants",
+        at_threshold="pass",
+        min_parties=2,
+        runner_up_factor=Fraction(7, 10),
+        ties="raise",
+        source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
+        notes=_KZ_NOTES,
+    ),
+    "kazakhstan-2016": Rules(
+        name="kazakhstan-2016",
+        seats=98,
+        method="hare",
+        threshold=Fraction(7, 100),
+        threshold_base="participants",
+        at_threshold="pass",
+        min_parties=2,
+        runner_up_factor=Fraction(7, 10),
+        ties="raise",
+        source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
+        notes=_KZ_NOTES,
+    ),
+    "kazakhstan-2023": Rules(
+        name="kazakhstan-2023",
+        seats=69,
+        method="hare",
+        threshold=Fraction(5, 100),
+        threshold_base="participants",
+        at_threshold="pass",
+        min_parties=0,
+        runner_up_factor=Fraction(1),
+        ties="raise",
+        source="Constitutional Law 'On Elections' as amended in 2022 (mixed system: 69 list seats)",
+        notes=(
+            "Unverified against the law text: the base of the 5 % threshold (taken, as before "
+            "2023, to be the voters who took part; the CEC's percentages are shares of all "
+            "6,366,441 ballots including 'against all') and whether the admit-the-runner-up "
+            "rule survived (not applied). In 2023 every base gives the same six parties, and "
+            "Hare largest remainder over them reproduces the official 40/8/6/6/5/4."
+        ),
+    ),
+}
+
+
+def get_rules(name: str | Rules) -> Rules:
+    """Return the named preset (or ``name`` itself when it already is a :class:`Rules`).
+
+    Parameters
+    ----------
+    name : str or Rules
+        One of ``PRESETS``: ``'kazakhstan-2016'``, ``'kazakhstan-2021'`` (98 list seats, 7 %
+        of participants, Hare, runner-up rule) or ``'kazakhstan-2023'`` (69 seats, 5 %).
+
+    Returns
+    -------
+    Rules
+
+    Examples
+    --------
+    >>> r = get_rules("kazakhstan-2021")
+    >>> r.seats, r.threshold, r.threshold_base
+    (98, Fraction(7, 100), 'participants')
+    """
+    if isinstance(name, Rules):
+        return name
+    if name not in PRESETS:
+        raise ValueError(f"`rules` must be a Rules object or one of {sorted(PRESETS)} (got {name!r}).")
+    return PRESETS[name]
+
+
+# ---------------------------------------------------------------------------------------
+# Argument checking
+# ---------------------------------------------------------------------------------------
+
+
+def as_fraction(x: Any, name: str) -> Fraction:
+    """Read ``x`` as an exact fraction; floats are read as the decimal they print as."""
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be a number, not a boolean (got {x!r}).")
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, (int, np.integer)):
+        return Fraction(int(x))
+    if isinstance(x, (float, np.floating)):
+        if not np.isfinite(x):
+            raise ValueError(f"`{name}` must be finite (got {x!r}).")
+        return Fraction(repr(float(x)))
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise ValueError(f"`{name}` must be finite (got {x!r}).")
+        return Fraction(x)
+    if isinstance(x, str):
+        try:
+            return Fraction(x.strip())
+        except ValueError:
+            raise ValueError(f"`{name}` must be a number such as 0.07 or '7/100' (got {x!r}).") from None
+    if isinstance(x, numbers.Rational):
+        return Fraction(x.numerator, x.denominator)
+    raise TypeError(f"`{name}` must be a number (got {type(x).__name__} {x!r}).")
+
+
+def check_threshold(threshold: Any, name: str = "threshold") -> Fraction:
+    """Validate a threshold in [0, 1) and return it as an exact fraction."""
+    t = as_fraction(threshold, name)
+    if not 0 <= t < 1:
+        hint = f" For {float(t):g} % pass {float(t) / 100:g}." if 1 <= t < 100 else ""
+        raise ValueError(f"`{name}` must be a share in [0, 1) (got {threshold!r}).{hint}")
+    return t
+
+
+def canonical_method(method: Any) -> str:
+    """Canonical method name; unknown names raise ``ValueError``."""
+    if not isinstance(method, str):
+        raise TypeError(f"`method` must be a string, one of {METHODS} (got {method!r}).")
+    key = method.strip().lower().replace("-", "_").replace(" ", "_")
+    key = _ALIASES.get(key, key)
+    if key not in METHODS:
+        raise ValueError(f"`method` must be one of {METHODS} (got {method!r}).")
+    return key
+
+
+def check_base(base: Any) -> str:
+    """Validate a threshold base name."""
+    if base not in BASES:
+        raise ValueError(f"`threshold_base` must be one of {BASES} (got {base!r}).")
+    return base
+
+
+def _check_count(x: Any, name: str, *, allow_none: bool = True) -> int | None:
+    if x is None and allow_none:
+        return None
+    if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer, float, np.floating)):
+        raise TypeError(f"`{name}` must be a non-negative integer (got {x!r}).")
+    if isinstance(x, (float, np.floating)) and not (np.isfinite(x) and float(x).is_integer()):
+        raise ValueError(f"`{name}` must be a non-negative integer (got {x!r}).")
+    if x < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer (got {x!r}).")
+    return int(x)
+
+
+def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tuple, np.ndarray]:
+    """Party labels and an int64 vote vector from a mapping, Series or array.
+
+    Raises ``ValueError`` naming the parties whose votes are negative, NaN or not whole.
+    """
+    if isinstance(votes, pd.Series):
+        labels = tuple(votes.index) if parties is None else tuple(parties)
+        values = votes.to_numpy()
+    elif isinstance(votes, Mapping):
+        labels = tuple(votes.keys()) if parties is None else tuple(parties)
+        values = list(votes.values())
+    elif isinstance(votes, (str, bytes)):
+        raise TypeError("`votes` must be a mapping {party: votes}, a Series or an array of counts.")
+    else:
+        values = votes
+        labels = None if parties is None else tuple(parties)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"`votes` could not be read as numbers: {exc}") from None
+    if arr.ndim != 1:
+        raise ValueError(f"`votes` must be one-dimensional (got shape {arr.shape}).")
+    if arr.size == 0:
+        raise ValueError("`votes` is empty: give at least one party's votes.")
+    if labels is None:
+        labels = tuple(range(arr.size))
+    if len(labels) != arr.size:
+        raise ValueError(f"`parties` has {len(labels)} labels for {arr.size} vote counts.")
+    if len(set(labels)) != len(labels):
+        raise ValueError("`parties` labels must be unique.")
+    kind = arr.dtype.kind
+    if kind in "iu":
+        out = arr.astype(np.int64)
+        if kind == "u" and arr.max() > np.iinfo(np.int64).max:
+            raise ValueError("`votes` too large for 64-bit integers.")
+    elif kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.floor(arr))
+        if bad.any():
+            who = [labels[i] for i in np.flatnonzero(bad)[:5]]
+            raise ValueError(f"`votes` must be whole numbers; NaN, infinite or fractional for {who}.")
+        out = arr.astype(np.int64)
+    elif kind == "O":
+        try:
+            out = np.array([_check_count_vote(x, labels[i]) for i, x in enumerate(arr)], dtype=np.int64)
+        except OverflowError:
+            raise ValueError("`votes` too large for 64-bit integers.") from None
+    else:
+        raise TypeError(f"`votes` must be numbers (got dtype {arr.dtype}).")
+    neg = out < 0
+    if neg.any():
+        who = [labels[i] for i in np.flatnonzero(neg)[:5]]
+        raise ValueError(f"`votes` must be non-negative; negative for {who}.")
+    return labels, out
+
+
+def _check_count_vote(x: Any, label: Hashable) -> int:
+    if isinstance(x, (bool, np.bool_)) or isinstance(x, (str, bytes)) or x is None:
+        raise ValueError(f"`votes` for {label!r} is not a number (got {x!r}).")
+    if isinstance(x, (float, np.floating, Fraction, Decimal)) and not (
+        np.isfinite(float(x)) and float(x) == int(x)
+    ):
+        raise ValueError(f"`votes` must be whole numbers; got {x!r} for {label!r}.")
+    try:
+        return int(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"`votes` for {label!r} is not a number (got {x!r}).") from None
+
+
+def tie_rank_of(tie_order: Iterable[Hashable] | None, labels: tuple) -> np.ndarray | None:
+    """Position of every party in ``tie_order`` (None when no order is given)."""
+    if tie_order is None:
+        return None
+    order = list(tie_order)
+    unknown = [p for p in order if p not in labels]
+    missing = [p for p in labels if p not in order]
+    if unknown or missing or len(order) != len(labels):
+        raise ValueError(
+            f"`tie_order` must list every party exactly once; unknown {unknown}, missing {missing}."
+        )
+    pos = {p: i for i, p in enumerate(order)}
+    return np.array([pos[p] for p in labels], dtype=np.int64)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Resolved:
+    """Validated arguments of one allocation (internal)."""
+
+    parties: tuple
+    votes: np.ndarray
+    seats: int
+    method: str
+    threshold: Fraction
+    base: str
+    base_total: int
+    at_threshold: str
+    min_parties: int
+    runner_up_factor: Fraction
+    ties: str
+    tie_rank: np.ndarray | None
+    rules_name: str | None
+    other_valid: int
+    invalid: int | None
+    registered: int | None
+
+
+def base_totals(
+    votes: np.ndarray,
+    *,
+    other_valid: int = 0,
+    invalid: int | None = None,
+    participants: int | None = None,
+    registered: int | None = None,
+) -> dict[str, int | None]:
+    """The three threshold bases from the counts given (None where not computable)."""
+    valid = int(votes.sum()) + other_valid
+    if participants is not None:
+        if participants < valid:
+            raise ValueError(
+                f"`participants` ({participants:,}) is smaller than the valid votes "
+                f"({valid:,}: party votes + other_valid)."
+            )
+        if invalid is not None and valid + invalid != participants:
+            raise ValueError(
+                f"`participants` ({participants:,}) differs from valid + invalid "
+                f"({valid:,} + {invalid:,}); give only one of them."
+            )
+        part = participants
+    else:
+        part = None if invalid is None else valid + invalid
+    if registered is not None and part is not None and registered < part:
+        raise ValueError(f"`registered` ({registered:,}) is smaller than the participants ({part:,}).")
+    return {"valid": valid, "participants": part, "registered": registered}
+
+
+def _allocate_iv(
+    votes: Any,
+    seats: Any,
+    *,
+    rules: Any,
+    parties: Any,
+    method: Any,
+    threshold: Any,
+    threshold_base: Any,
+    at_threshold: Any,
+    min_parties: Any,
+    runner_up_factor: Any,
+    ties: Any,
+    tie_order: Any,
+    other_valid: Any,
+    invalid: Any,
+    participants: Any,
+    registered: Any,
+) -> _Resolved:
+    r = get_rules(rules) if rules is not None else None
+
+    def pick(value: Any, field: str, default: Any) -> Any:
+        if value is not None:
+            return value
+        return getattr(r, field) if r is not None else default
+
+    labels, v = as_votes(votes, parties)
+    seats = pick(seats, "seats", None)
+    if seats is None:
+        raise TypeError("`seats` is required (or give `rules=` with a seat number).")
+    if isinstance(seats, (bool, np.bool_)) or not isinstance(seats, (int, np.integer)):
+        raise TypeError(f"`seats` must be a non-negative integer (got {seats!r}).")
+    seats = int(seats)
+    if seats < 0:
+        raise ValueError(f"`seats` must be a non-negative integer (got {seats}).")
+    method_ = canonical_method(pick(method, "method", "hare"))
+    t = check_threshold(pick(threshold, "threshold", 0))
+    base = check_base(pick(threshold_base, "threshold_base", "valid"))
+    at = pick(at_threshold, "at_threshold", "pass")
+    if at not in _AT_THRESHOLD:
+        raise ValueError(f"`at_threshold` must be one of {_AT_THRESHOLD} (got {at!r}).")
+    mp = pick(min_parties, "min_parties", 0)
+    if isinstance(mp, bool) or not isinstance(mp, (int, np.integer)) or mp < 0:
+        raise ValueError(f"`min_parties` must be a non-negative integer (got {mp!r}).")
+    factor = as_fraction(pick(runner_up_factor, "runner_up_factor", 1), "runner_up_factor")
+    if not 0 < factor <= 1:
+        raise ValueError(f"`runner_up_factor` must be in (0, 1] (got {runner_up_factor!r}).")
+    ties_ = pick(ties, "ties", "raise")
+    if ties_ not in _TIES:
+        raise ValueError(f"`ties` must be one of {_TIES} (got {ties_!r}).")
+    tie_rank = tie_rank_of(tie_order, labels)
+    if ties_ == "order" and tie_rank is None:
+        raise ValueError(
+            "`ties='order'` needs `tie_order=` (e.g. the lists' registration order); the "
+            "order the votes are given in is not a legal rule."
+        )
+    other = _check_count(other_valid, "other_valid", allow_none=False)
+    inv = _check_count(invalid, "invalid")
+    part = _check_count(participants, "participants")
+    reg = _check_count(registered, "registered")
+    totals = base_totals(v, other_valid=other, invalid=inv, participants=part, registered=reg)
+    base_total = totals[base]
+    if base_total is None:
+        need = "`invalid=` or `participants=`" if base == "participants" else "`registered=`"
+        raise ValueError(f"`threshold_base={base!r}` needs {need} (the threshold is a share of it).")
+    total = int(v.sum())
+    if total == 0:
+        raise ValueError("`votes` are all zero: there is nothing to allocate.")
+    if total >= _FLOAT_EXACT or total * (seats + v.size + 1) * 10 >= _INT_LIMIT:
+        raise ValueError(
+            f"{seats:,} seats and {total:,} votes are too many for exact 64-bit arithmetic "
+            "(votes x (seats + parties) must stay below 4.6e17)."
+        )
+    return _Resolved(
+        parties=labels,
+        votes=v,
+        seats=seats,
+        method=method_,
+        threshold=t,
+        base=base,
+        base_total=int(base_total),
+        at_threshold=at,
+        min_parties=int(mp),
+        runner_up_factor=factor,
+        ties=ties_,
+        tie_rank=tie_rank,
+        rules_name=r.name if r is not None else None,
+        other_valid=other,
+        invalid=None if totals["participants"] is None else totals["participants"] - totals["valid"],
+        registered=reg,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Exact cores (one allocation)
+# ---------------------------------------------------------------------------------------
+
+
+def passes_threshold(v: np.ndarray, t: Fraction, base_total: Any, *, inclusive: bool) -> np.ndarray:
+    """Exact test ``v / base >= t`` (or ``>``) for every party; ``base_total`` may be a Fraction."""
+    b = Fraction(base_total)
+    rhs = t.numerator * b.numerator
+    scale = t.denominator * b.denominator
+    vmax = int(v.max()) if v.size else 0
+    if vmax * scale < _INT_LIMIT and rhs < _INT_LIMIT:
+        lhs = v * np.int64(scale)
+        return lhs >= rhs if inclusive else lhs > rhs
+    lhs = np.array([int(x) * scale for x in v], dtype=object)
+    return np.asarray(lhs >= rhs if inclusive else lhs > rhs, dtype=bool)
+
+
+def _admit_runner_ups(
+    v: np.ndarray, passed: np.ndarray, min_parties: int
+) -> tuple[np.ndarray, tuple[int, ...], int]:
+    """Parties admitted by the min-parties rule, plus exact ties at the cut.
+
+    Returns (runner_up mask, indices tied for the last runner-up places, places left to them).
+    """
+    runner = np.zeros(v.size, dtype=bool)
+    need = min_parties - int(passed.sum())
+    if need <= 0:
+        return runner, (), 0
+    key = np.where(passed | (v == 0), -1, v)
+    cand = np.flatnonzero(key >= 0)
+    if cand.size == 0:
+        return runner, (), 0
+    order = cand[np.argsort(-key[cand], kind="stable")]
+    if order.size <= need:
+        runner[order] = True
+        return runner, (), 0
+    cut = key[order[need - 1]]
+    above = order[key[order] > cut]
+    at = order[key[order] == cut]
+    runner[above] = True
+    left = need - above.size
+    if at.size == left:
+        runner[at] = True
+        return runner, (), 0
+    return runner, tuple(int(i) for i in at), left
+
+
+def _lr_core(
+    v: np.ndarray, admitted: np.ndarray, weight: np.ndarray, wden: int, seats: int, method: str
+) -> tuple[np.ndarray, np.ndarray, int, Fraction]:
+    """Largest remainder: (certain seats, tied mask, number of tied seats, quota).
+
+    The quotient of party j is ``v_j * weight_j / wden / quota``; remainders share the
+    denominator ``den`` so they compare as integers.
+    """
+    va = np.where(admitted, v, 0)
+    total = int(va.sum())
+    if method == "hare":
+        quota = Fraction(total, seats)
+    elif method == "hagenbach_bischoff":
+        quota = Fraction(total, seats + 1)
+    else:  # droop
+        quota = Fraction(total // (seats + 1) + 1)
+    num = va * weight * np.int64(quota.denominator)
+    den = quota.numerator * wden
+    floors = num // den
+    rem = np.where(admitted, num % den, -1)
+    left = seats - int(floors.sum())
+    seats_out = floors.copy()
+    tied = np.zeros(v.size, dtype=bool)
+    n_tied = 0
+    if left < 0:
+        # Hagenbach-Bischoff with every quotient whole: one seat too many; every party
+        # holding a seat is tied for losing it.
+        holders = floors > 0
+        seats_out = floors - holders
+        tied = holders
+        n_tied = int(holders.sum()) + left
+    elif left > 0:
+        n_adm = int(admitted.sum())
+        if left > n_adm:
+            raise ValueError(
+                f"the {method} quota leaves {left} seats for {n_adm} admitted parties; "
+                "too few votes for this many seats."
+            )
+        cut = np.partition(-rem, left - 1)[left - 1] * -1
+        above = rem > cut
+        at = rem == cut
+        seats_out = floors + above
+        n_left = left - int(above.sum())
+        if int(at.sum()) == n_left:
+            seats_out = seats_out + at
+        else:
+            tied = at
+            n_tied = n_left
+    return seats_out.astype(np.int64), tied, n_tied, quota
+
+
+# Divisors scaled to integers: quotient = scale * v / D(k).
+def _divisor_scale(method: str) -> int:
+    return {"dhondt": 1, "sainte_lague": 2, "modified_sainte_lague": 10}[method]
+
+
+def _divisors(method: str, k: np.ndarray) -> np.ndarray:
+    """Integer-scaled divisor of the (k+1)-th seat."""
+    if method == "dhondt":
+        return k + 1
+    if method == "sainte_lague":
+        return 2 * k + 1
+    return np.where(k == 0, 7, 10 * k + 5)
+
+
+def _divisor_caps(v: np.ndarray, total: int, seats: int, method: str) -> np.ndarray:
+    """For each party, how many of its quotients reach total / (seats + n) (a lower bound of the last winning quotient)."""
+    m = seats + v.size
+    if method == "dhondt":
+        return v * m // total
+    if method == "sainte_lague":
+        return (2 * v * m // total + 1) // 2
+    x = 10 * v * m // total
+    return np.where(x >= 7, (x - 5) // 10 + 1, 0)
+
+
+def _divisor_core(
+    v: np.ndarray, admitted: np.ndarray, seats: int, method: str
+) -> tuple[np.ndarray, np.ndarray, int, Fraction]:
+    """Divisor method: (certain seats, tied mask, tied seats, last winning quotient).
+
+    Exact: candidate quotients are pooled (only those that can win), the ``seats``-th largest
+    is found on correctly rounded floats (rounding preserves order), and the entries whose
+    float equals it are compared exactly as integers.
+    """
+    n = v.size
+    va = np.where(admitted, v, 0)
+    total = int(va.sum())
+    scale = _divisor_scale(method)
+    caps = _divisor_caps(va, total, seats, method)
+    m = int(caps.sum())
+    idx = np.repeat(np.arange(n), caps)
+    starts = np.cumsum(caps) - caps
+    k = np.arange(m) - np.repeat(starts, caps)
+    d = _divisors(method, k)
+    vv = va[idx]
+    f = vv / d
+    seats_out = np.zeros(n, dtype=np.int64)
+    tied = np.zeros(n, dtype=bool)
+    if m == seats:  # every candidate wins (cannot be tied with anything outside the pool)
+        np.add.at(seats_out, idx, 1)
+        j = int(np.argmin(f))
+        return seats_out, tied, 0, Fraction(scale * int(vv[j]), int(d[j]))
+    fstar = np.partition(f, m - seats)[m - seats]
+    above = f > fstar
+    eq = np.flatnonzero(f == fstar)
+    need = seats - int(above.sum())
+    exact = sorted(
+        ((Fraction(int(vv[i]), int(d[i])), int(i)) for i in eq), key=lambda p: p[0], reverse=True
+    )
+    last = exact[need - 1][0]
+    win = np.flatnonzero(above).tolist() + [i for q, i in exact if q > last]
+    at = [i for q, i in exact if q == last]
+    left = seats - len(win)
+    np.add.at(seats_out, idx[np.asarray(win, dtype=np.int64)], 1)
+    n_tied = 0
+    if len(at) == left:
+        np.add.at(seats_out, idx[np.asarray(at, dtype=np.int64)], 1)
+    else:
+        tied[idx[np.asarray(at, dtype=np.int64)]] = True
+        n_tied = left
+    return seats_out, tied, n_tied, last * scale
+
+
+def _break_ties(
+    seats: np.ndarray, tied: np.ndarray, n_tied: int, tie_rank: np.ndarray
+) -> np.ndarray:
+    """Give the tied seats to the tied parties first in ``tie_rank``."""
+    cand = np.flatnonzero(tied)
+    winners = cand[np.argsort(tie_rank[cand], kind="stable")[:n_tied]]
+    out = seats.copy()
+    out[winners] += 1
+    return out
+
+
+def _allocate_exact(
+    v: np.ndarray,
+    seats: int,
+    method: str,
+    passed: np.ndarray,
+    min_parties: int,
+    factor: Fraction,
+    tie_rank: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Threshold already applied: the runner-up rule, then the method. Returns raw arrays.
+
+    An exact tie in votes for a runner-up place is broken by ``tie_rank`` when given;
+    otherwise the contested places stay empty and ``runner_up_tie`` names the parties.
+    """
+    runner, ru_tied, ru_left = _admit_runner_ups(v, passed, min_parties)
+    out: dict[str, Any] = {"runner_up_tie": None}
+    if ru_tied:
+        if tie_rank is not None:
+            contested = np.zeros(v.size, dtype=bool)
+            contested[list(ru_tied)] = True
+            runner |= _break_ties(np.zeros(v.size, dtype=np.int64), contested, ru_left, tie_rank) > 0
+        else:
+            out["runner_up_tie"] = (ru_tied, ru_left)
+    admitted = passed | runner
+    out.update(runner_up=runner, admitted=admitted)
+    if seats == 0 or int(v[admitted].sum()) == 0:
+        out.update(
+            seats=np.zeros(v.size, dtype=np.int64), tied=np.zeros(v.size, dtype=bool), n_tied=0,
+            quota=None, divisor=None,
+        )
+        return out
+    if method in _LR_METHODS:
+        wden = factor.denominator
+        weight = np.where(runner, factor.numerator, wden).astype(np.int64)
+        s, tied, n_tied, quota = _lr_core(v, admitted, weight, wden, seats, method)
+        out.update(seats=s, tied=tied, n_tied=n_tied, quota=quota, divisor=None)
+    else:
+        if runner.any() and factor != 1:
+            raise ValueError(
+                "`runner_up_factor` is defined for largest-remainder methods only; "
+                f"use runner_up_factor=1 with method={method!r}."
+            )
+        s, tied, n_tied, divisor = _divisor_core(v, admitted, seats, method)
+        out.update(seats=s, tied=tied, n_tied=n_tied, quota=None, divisor=divisor)
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------
+
+
+def allocate(
+    votes: Any,
+    seats: int | None = None,
+    *,
+    rules: str | Rules | None = None,
+    method: str | None = None,
+    threshold: Any = None,
+    threshold_base: str | None = None,
+    at_threshold: str | None = None,
+    min_parties: int | None = None,
+    runner_up_factor: Any = None,
+    ties: str | None = None,
+    tie_order: Sequence[Hashable] | None = None,
+    parties: Sequence[Hashable] | None = None,
+    other_valid: int = 0,
+    invalid: int | None = None,
+    participants: int | None = None,
+    registered: int | None = None,
+) -> AllocationResult:
+    """Allocate seats among party lists after a legal threshold, exactly.
+
+    Parties whose votes reach ``threshold`` (a share of ``threshold_base``) are admitted;
+    the seats are shared among them by a largest-remainder or a divisor method, in integer
+    arithmetic. There is no null hypothesis: this is a deterministic rule, reproduced.
+
+    Parameters
+    ----------
+    votes : mapping, Series or array of int
+        Votes per party list (``{party: votes}``; a Series indexed by party; or an array,
+        with labels from ``parties``). Whole non-negative numbers; "against all" and
+        invalid ballots do not go here (see ``other_valid`` and ``invalid``).
+    seats : int, optional
+        Seats to allocate (default: from ``rules``).
+    rules : str or Rules, optional
+        A preset such as ``'kazakhstan-2021'`` (see :func:`get_rules`). Its values are the
+        defaults of every option below; an option given explicitly overrides it.
+    method : str, optional
+        ``'hare'`` (Hamilton: quota = votes / seats, largest remainders; default),
+        ``'droop'`` (quota ``floor(votes / (seats + 1)) + 1``), ``'hagenbach_bischoff'``
+        (quota ``votes / (seats + 1)``), ``'dhondt'`` (divisors 1, 2, 3...),
+        ``'sainte_lague'`` (1, 3, 5...), ``'modified_sainte_lague'`` (1.4, 3, 5...).
+    threshold : float, Fraction, Decimal or str, optional
+        Share of ``threshold_base`` a party needs, in [0, 1) (default 0). A float is read as
+        the decimal it prints as: 0.07 means exactly 7/100.
+    threshold_base : {'valid', 'participants', 'registered'}, optional
+        ``'valid'``: all valid votes (party votes + ``other_valid``; default);
+        ``'participants'``: voters who took part (valid + ``invalid``, or ``participants``),
+        the base of Kazakh law; ``'registered'``: registered voters.
+    at_threshold : {'pass', 'fail'}, optional
+        A party exactly at the threshold passes (``'pass'``, "at least"; default) or not
+        (``'fail'``, "more than").
+    min_parties : int, optional
+        If fewer parties pass, admit the largest of the others up to this many (default 0).
+    runner_up_factor : number, optional
+        Correction index on the quotient of a party admitted by ``min_parties`` (default 1;
+        Kazakhstan 0.7). Largest-remainder methods only.
+    ties : {'raise', 'order', 'report'}, optional
+        Exact ties for the last seat(s): raise :class:`AllocationTieError` (default), give
+        them in ``tie_order`` (first wins), or report them (``result.tied`` and
+        ``result.n_tied_seats``; the tied seats are left out of ``result.seats``).
+    tie_order : sequence, optional
+        Every party once, the one that wins ties first (Kazakhstan: registration order).
+    parties : sequence, optional
+        Labels of the parties when ``votes`` is an array (default 0, 1, 2...).
+    other_valid : int
+        Valid votes for no party (e.g. "against all"): in the ``'valid'`` base, no seats.
+    invalid : int, optional
+        Invalid (spoiled) ballots; with ``participants`` give only one of the two.
+    participants : int, optional
+        Voters who took part (valid + invalid ballots).
+    registered : int, optional
+        Registered voters (for ``threshold_base='registered'``).
+
+    Returns
+    -------
+    AllocationResult
+        ``seats`` (Series), ``passed`` parties, ``table`` (per party: votes, share of the
+        base, status, quotient, remainder, seats), ``quota`` or ``divisor`` (exact
+        Fractions), ``tied`` and ``n_tied_seats``.
+
+    Raises
+    ------
+    ValueError
+        Negative, fractional or NaN votes; empty or all-zero votes; a threshold outside
+        [0, 1); unknown method, base or tie rule; a missing base count; seats or votes too
+        large for exact 64-bit arithmetic; no party passing the threshold.
+    AllocationTieError
+        An exact tie for the last seat(s) with ``ties='raise'``.
+
+    See Also
+    --------
+    electionstats.sensitivity.threshold_sweep : seats across thresholds, bases and methods.
+    electionstats.sensitivity.minimal_shift : fewest votes that change the outcome.
+
+    Notes
+    -----
+    Largest remainder: quotient ``v_j / quota``, seats = integer parts, the seats left go to
+    the largest fractional remainders (at most one each). Divisor methods give each seat in
+    turn to the largest ``v_j / d(s_j)``, which is computed here all at once by pooling the
+    quotients that can win. Quotients and remainders are compared as integers, so ties are
+    exact. ``votelib`` excludes a party exactly at the threshold even with
+    ``accept_equal=True``; ``apportionment`` decides it by float rounding; here the rule is
+    ``at_threshold``.
+
+    The Kazakhstan preset follows Article 97 of the election law as far as the available
+    English translation goes (see ``get_rules('kazakhstan-2021').notes``): the runner-up rule
+    with its 0.7 correction index is implemented as "the admitted party's quotient is
+    multiplied by 0.7 before integer parts and remainders are taken"; the exact text after
+    that is uncertain.
+
+    References
+    ----------
+    .. [1] Balinski, M. L. and Young, H. P. (2001). Fair Representation, 2nd ed.
+       Brookings Institution Press.
+    .. [2] Pukelsheim, F. (2017). Proportional Representation: Apportionment Methods and
+       Their Applications, 2nd ed. Springer. :doi:`10.1007/978-3-319-64707-4`
+    .. [3] Constitutional Law of the Republic of Kazakhstan "On Elections", No. 2464,
+       Art. 97 (pre-2023).
+
+    Examples
+    --------
+    Kazakhstan 2021, official CEC votes (The Astana Times, 12 January 2021); 7,539,280
+    voters took part:
+
+    >>> votes = {"Nur Otan": 5148074, "Ak Zhol": 792828, "People's Party": 659019,
+    ...          "Auyl": 383023, "Adal": 258618}
+    >>> res = allocate(votes, rules="kazakhstan-2021", participants=7539280)
+    >>> res.seats.to_dict()
+    {'Nur Otan': 76, 'Ak Zhol': 12, "People's Party": 10, 'Auyl': 0, 'Adal': 0}
+    >>> allocate(votes, 98, method="dhondt", threshold=0.07).seats.tolist()
+    [77, 12, 9, 0, 0]
+    >>> res.quota
+    Fraction(6599921, 98)
+    """
+    r = _allocate_iv(
+        votes, seats, rules=rules, parties=parties, method=method, threshold=threshold,
+        threshold_base=threshold_base, at_threshold=at_threshold, min_parties=min_parties,
+        runner_up_factor=runner_up_factor, ties=ties, tie_order=tie_order,
+        other_valid=other_valid, invalid=invalid, participants=participants,
+        registered=registered,
+    )
+    v = r.votes
+    passed = passes_threshold(v, r.threshold, r.base_total, inclusive=r.at_threshold == "pass")
+    rank = r.tie_rank if r.ties == "order" else None
+    raw = _allocate_exact(v, r.seats, r.method, passed, r.min_parties, r.runner_up_factor, rank)
+    if raw["runner_up_tie"] is not None:
+        idx, left = raw["runner_up_tie"]
+        tied_p = tuple(r.parties[i] for i in idx)
+        raise AllocationTieError(
+            f"parties {list(tied_p)} have equal votes and tie for {left} place(s) admitted by the "
+            "min_parties rule; pass tie_order= and ties='order'.",
+            tied=tied_p, n_tied_seats=0, seats={},
+        )
+    if r.seats > 0 and not raw["admitted"].any():
+        share = max(Fraction(int(x), r.base_total) for x in v) if r.base_total else Fraction(0)
+        raise ValueError(
+            f"no party reaches the threshold of {float(r.threshold):.4g} of the {r.base} base "
+            f"({r.base_total:,}); the largest share is {float(share):.4g}. Lower `threshold` or "
+            "set `min_parties`."
+        )
+    seats_arr, tied, n_tied = raw["seats"], raw["tied"], raw["n_tied"]
+    tie_broken = False
+    if n_tied > 0:
+        tied_p = tuple(r.parties[i] for i in np.flatnonzero(tied))
+        if r.ties == "raise":
+            certain = dict(zip(r.parties, seats_arr.tolist()))
+            raise AllocationTieError(
+                f"parties {list(tied_p)} are exactly tied for the last {n_tied} seat(s) "
+                f"(method {r.method!r}); seats certain so far: {certain}. Pass tie_order= "
+                "with ties='order' to apply a legal tie rule, or ties='report'.",
+                tied=tied_p, n_tied_seats=n_tied, seats=certain,
+            )
+        if r.ties == "order":
+            seats_arr = _break_ties(seats_arr, tied, n_tied, r.tie_rank)
+            tie_broken = True
+    return AllocationResult(
+        parties=r.parties,
+        votes=v,
+        seats_array=seats_arr,
+        passed_array=passed,
+        admitted_array=raw["admitted"],
+        runner_up_array=raw["runner_up"],
+        tied_array=tied,
+        n_seats=r.seats,
+        n_tied_seats=0 if tie_broken else n_tied,
+        tie_broken=tie_broken,
+        method_name=r.method,
+        threshold=r.threshold,
+        threshold_base=r.base,
+        base_total=r.base_total,
+        at_threshold=r.at_threshold,
+        runner_up_factor=r.runner_up_factor,
+        quota=raw["quota"],
+        divisor=raw["divisor"],
+        rules=r.rules_name,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Result
+# ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class AllocationResult:
+    """Seats of one allocation, who passed the threshold and why, quotas and remainders.
+
+    Not a statistical test: it has no p-value. Read ``seats`` (a Series by party),
+    ``passed`` (parties at or above the threshold), ``table`` (one row per party), the
+    exact ``quota`` (largest remainder) or ``divisor`` (divisor methods: the smallest
+    winning quotient), ``tied`` / ``n_tied_seats`` (ties left unresolved with
+    ``ties='report'``).
+    """
+
+    parties: tuple
+    votes: np.ndarray
+    seats_array: np.ndarray
+    passed_array: np.ndarray
+    admitted_array: np.ndarray
+    runner_up_array: np.ndarray
+    tied_array: np.ndarray
+    n_seats: int
+    n_tied_seats: int
+    tie_broken: bool
+    method_name: str
+    threshold: Fraction
+    threshold_base: str
+    base_total: int
+    at_threshold: str
+    runner_up_factor: Fraction
+    quota: Fraction | None
+    divisor: Fraction | None
+    rules: str | None
+
+    method: ClassVar[str] = "Seat allocation"
+    citations: ClassVar[tuple[str, ...]] = ("balinski2001", "pukelsheim2017")
+
+    # -- convenient views -----------------------------------------------------------
+    @functools.cached_property
+    def seats(self) -> pd.Series:
+        """Seats per party (certain seats when a tie is reported)."""
+        return pd.Series(self.seats_array, index=pd.Index(self.parties, name="party"), name="seats")
+
+    @property
+    def passed(self) -> list:
+        """Parties that reached the threshold."""
+        return [p for p, ok in zip(self.parties, self.passed_array) if ok]
+
+    @property
+    def admitted(self) -> list:
+        """Parties admitted to the allocation (passed, or runner-up by the min-parties rule)."""
+        return [p for p, ok in zip(self.parties, self.admitted_array) if ok]
+
+    @property
+    def tied(self) -> list:
+        """Parties tied for the last seat(s) when the tie was reported, not broken."""
+        return [] if self.n_tied_seats == 0 else [p for p, t in zip(self.parties, self.tied_array) if t]
+
+    @property
+    def shares(self) -> pd.Series:
+        """Each party's share of the threshold base (floats, for display)."""
+        return pd.Series(self.votes / self.base_total, index=pd.Index(self.parties, name="party"), name="share")
+
+    def quotients_exact(self) -> list[Fraction | None]:
+        """Exact quotient of every admitted party (votes / quota, or votes / divisor)."""
+        price = self.quota if self.quota is not None else self.divisor
+        out: list[Fraction | None] = []
+        for v, adm, ru in zip(self.votes.tolist(), self.admitted_array, self.runner_up_array):
+            if not adm or price is None:
+                out.append(None)
+            else:
+                f = self.runner_up_factor if (ru and self.quota is not None) else 1
+                out.append(Fraction(v) * f / price)
+        return out
+
+    @functools.cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per party: votes, share, threshold status, quotient, remainder, seats."""
+        q = self.quotients_exact()
+        status = []
+        for ok, ru in zip(self.passed_array, self.runner_up_array):
+            status.append("passed" if ok else ("admitted as runner-up" if ru else "below threshold"))
+        quot = [np.nan if x is None else float(x) for x in q]
+        lr = self.quota is not None
+        rem = [np.nan if (x is None or not lr) else float(x - (x.numerator // x.denominator)) for x in q]
+        return pd.DataFrame(
+            {
+                "votes": self.votes,
+                "share": self.votes / self.base_total,
+                "status": status,
+                "quotient": quot,
+                "remainder": rem,
+                "seats": self.seats_array,
+                "tied": self.tied_array & (self.n_tied_seats > 0),
+            },
+            index=pd.Index(self.parties, name="party"),
+        )
+
+    # -- tidy output ---------------------------------------------------------------
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table (one row per party) with the rules in columns."""
+        df = self.table.reset_index()
+        df.insert(0, "method", self.method_name)
+        df["threshold"] = float(self.threshold)
+        df["threshold_base"] = self.threshold_base
+        return df
+
+    def _header(self) -> list[str]:
+        lines = [
+            f"Seat allocation: {self.n_seats} seats, method {self.method_name}"
+            + (f" (rules {self.rules})" if self.rules else ""),
+            f"Threshold {float(self.threshold) * 100:g} % of {self.threshold_base} "
+            f"({self.base_total:,}); a party exactly at it {'passes' if self.at_threshold == 'pass' else 'fails'}.",
+        ]
+        if self.quota is not None:
+            lines.append(f"Quota {float(self.quota):,.4f} (exactly {self.quota})")
+        if self.divisor is not None:
+            lines.append(f"Smallest winning quotient {float(self.divisor):,.4f} (exactly {self.divisor})")
+        if self.n_tied_seats:
+            lines.append(f"TIE: {self.tied} are exactly tied for {self.n_tied_seats} seat(s) (left out of seats).")
+        if self.tie_broken:
+            lines.append("A tie was broken by the given tie_order.")
+        return lines
+
+    def summary(self) -> str:
+        """Plain-text summary: the rules, the quota and the per-party table."""
+        tab = self.table.copy()
+        tab["share"] = (tab["share"] * 100).round(2)
+        return "\n".join([*self._header(), "", tab.to_string(), "", f"Cite: {', '.join(self.citations)}"])
+
+    def _repr_html_(self) -> str:
+        tab = self.table.copy()
+        tab["share"] = (tab["share"] * 100).round(2)
+        tab = tab.rename(columns={"share": "share %"})
+        head = "".join(f"<div>{html.escape(x)}</div>" for x in self._header())
+        return f"<div><b>{html.escape(self.method)}</b>{head}{tab.to_html(float_format=lambda x: f'{x:,.4f}')}</div>"
+
+    def __repr__(self) -> str:
+        seats = ", ".join(f"{p!r}: {s}" for p, s in zip(self.parties, self.seats_array.tolist()))
+        return f"AllocationResult(method={self.method_name!r}, seats={{{seats}}})"
+
+    def cite(self, format: str = "bibtex") -> str:
+        """BibTeX of the allocation methods (and of electionstats)."""
+        keys = self.citations + (("kz_election_law",) if (self.rules or "").startswith("kazakhstan") else ())
+        return _cite(keys, format=format)
+
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
+        """Each party's share of the threshold base against the threshold (see :func:`~electionstats.plotting.plot_distance_to_threshold`)."""
+        from ._plot_seats import plot_distance_to_threshold
+
+        return plot_distance_to_threshold(self, ax=ax, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# Batch allocation (many vote vectors at once) for sweeps and scenario draws
+# ---------------------------------------------------------------------------------------
+
+
+def _lr_batch(
+    v: np.ndarray, admitted: np.ndarray, weight: np.ndarray, wden: int, seats: int, method: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Largest remainder over rows. Returns (seats (B, n), needs_exact (B,)): rows with a
+    tie, an overaward or nothing admitted are flagged for the exact single-row path."""
+    va = np.where(admitted, v, 0)
+    total = va.sum(axis=1)
+    if method == "hare":
+        qn, qd = total, np.full_like(total, seats)
+    elif method == "hagenbach_bischoff":
+        qn, qd = total, np.full_like(total, seats + 1)
+    else:
+        qn, qd = total // (seats + 1) + 1, np.ones_like(total)
+    empty = total == 0
+    qn_safe = np.where(empty, 1, qn)
+    num = va * weight * qd[:, None]
+    den = (qn_safe * wden)[:, None]
+    floors = num // den
+    rem = np.where(admitted, num % den, -1)
+    left = seats - floors.sum(axis=1)
+    n = v.shape[1]
+    flag = empty | (left < 0) | (left > admitted.sum(axis=1))
+    left_c = np.clip(left, 0, n)
+    srt = -np.sort(-rem, axis=1)
+    rows = np.arange(v.shape[0])
+    cut = np.where(left_c > 0, srt[rows, np.maximum(left_c - 1, 0)], np.iinfo(np.int64).max)
+    nxt = np.where(left_c < n, srt[rows, np.minimum(left_c, n - 1)], -2)
+    flag |= (left_c > 0) & (cut == nxt) & (cut >= 0)
+    out = floors + (rem >= cut[:, None]) * (left_c[:, None] > 0)
+    return np.where(flag[:, None], 0, out).astype(np.int64), flag
+
+
+def _divisor_batch(v: np.ndarray, admitted: np.ndarray, seats: int, method: str) -> tuple[np.ndarray, np.ndarray]:
+    """Divisor method over rows: a loop over seats, vectorised over rows.
+
+    Every row starts from seats that are certainly won (quotients above an upper bound of
+    the last winning quotient), then the rest go one at a time to the largest quotient.
+    Rows whose last winning and best losing quotients are equal as floats (a tie, or a gap
+    below float resolution) are flagged for the exact path.
+    """
+    va = np.where(admitted, v, 0)
+    b, n = va.shape
+    total = va.sum(axis=1)
+    flag = total == 0
+    safe_total = np.where(flag, 1, total)[:, None]
+    if method == "dhondt":
+        start = va * seats // safe_total
+    else:
+        start = np.maximum(va * max(seats - n, 0) // safe_total - 1, 0)
+    s = np.where(flag[:, None], 0, start).astype(np.int64)
+    scale = _divisor_scale(method)
+    dtab = _divisors(method, np.arange(seats + 2)).astype(np.float64) / scale
+    vf = va.astype(np.float64)
+    todo = np.where(flag, 0, seats - s.sum(axis=1))
+    for _ in range(int(todo.max(initial=0))):
+        active = np.flatnonzero(todo > 0)
+        q = vf[active] / dtab[s[active]]
+        s[active, np.argmax(q, axis=1)] += 1
+        todo[active] -= 1
+    last_win = np.where(s > 0, vf / dtab[np.maximum(s - 1, 0)], np.inf).min(axis=1)
+    best_lose = (vf / dtab[np.minimum(s, seats + 1)]).max(axis=1)
+    flag |= (last_win <= best_lose) & (seats > 0)
+    return s, flag
+
+
+def _allocate_batch(
+    v: np.ndarray,
+    seats: int,
+    method: str,
+    passed: np.ndarray,
+    *,
+    min_parties: int = 0,
+    factor: Fraction = Fraction(1),
+    ties: str = "report",
+    tie_rank: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Allocate ``seats`` for every row of ``v`` (B, n) given the threshold mask ``passed``.
+
+    Returns ``(seats (B, n), admitted (B, n), tie (B,))``. Tied rows hold the certain seats
+    (``ties='report'``) or the seats after ``tie_rank`` (``ties='order'``). Rows where no
+    party is admitted get zero seats.
+    """
+    v = np.asarray(v, dtype=np.int64)
+    b, n = v.shape
+    admitted = passed.copy()
+    runner = np.zeros_like(passed)
+    exact_rows = np.zeros(b, dtype=bool)
+    if min_parties > 0:
+        need = min_parties - passed.sum(axis=1)
+        key = np.where(passed | (v == 0), -1, v)
+        srt = -np.sort(-key, axis=1)
+        rows = np.arange(b)
+        need_c = np.clip(need, 0, n)
+        cut = np.where(need_c > 0, srt[rows, np.maximum(need_c - 1, 0)], np.iinfo(np.int64).max)
+        nxt = np.where(need_c < n, srt[rows, np.minimum(need_c, n - 1)], -2)
+        cut = np.where(cut < 0, 0, cut)  # fewer candidates than places: admit all with votes
+        runner = (key >= cut[:, None]) & (key > 0) & (need_c[:, None] > 0)
+        exact_rows |= (need_c > 0) & (cut == nxt) & (cut > 0)
+        admitted = passed | runner
+    if method in _LR_METHODS:
+        wden = factor.denominator
+        weight = np.where(runner, factor.numerator, wden).astype(np.int64)
+        out, flag = _lr_batch(v, admitted, weight, wden, seats, method)
+    else:
+        if runner.any() and factor != 1:
+            raise ValueError("`runner_up_factor` is defined for largest-remainder methods only.")
+        out, flag = _divisor_batch(v, admitted, seats, method)
+    empty = ~admitted.any(axis=1) | (np.where(admitted, v, 0).sum(axis=1) == 0)
+    flag &= ~empty
+    exact_rows = (exact_rows | flag) & ~empty
+    out[empty] = 0
+    tie = np.zeros(b, dtype=bool)
+    rank = tie_rank if ties == "order" else None
+    for i in np.flatnonzero(exact_rows):
+        raw = _allocate_exact(v[i], seats, method, passed[i], min_parties, factor, rank)
+        admitted[i] = raw["admitted"]
+        s = raw["seats"]
+        tie[i] = raw["runner_up_tie"] is not None
+        if raw["n_tied"] > 0:
+            if rank is not None:
+                s = _break_ties(s, raw["tied"], raw["n_tied"], rank)
+            else:
+                tie[i] = True
+        out[i] = s
+    return out, admitted, tie
+
+

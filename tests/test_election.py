@@ -1,0 +1,240 @@
+"""The station table: construction, validation rules (messages pinned), derived quantities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import electionstats as es
+from electionstats import DataQualityWarning, Election, ElectionDataError
+
+
+def frame(**overrides):
+    df = pd.DataFrame(
+        {
+            "id": ["s1", "s2", "s3", "s4"],
+            "region": ["North", "North", "South", "South"],
+            "reg": [1000, 800, 500, 0],
+            "issued": [600, 500, 400, 0],
+            "found": [600, 498, 400, 0],
+            "valid": [590, 490, 390, 0],
+            "invalid": [10, 8, 10, 0],
+            "A": [300, 250, 200, 0],
+            "B": [290, 240, 190, 0],
+        }
+    )
+    for k, v in overrides.items():
+        df[k] = v
+    return df
+
+
+def build(df, **kw):
+    args = dict(
+        station_id="id", registered="reg", ballots_issued="issued", ballots_found="found",
+        valid="valid", invalid="invalid", parties=["A", "B"], region="region",
+    )
+    args.update(kw)
+    return Election.from_frame(df, **args)
+
+
+def test_canonical_table_and_totals():
+    e = build(frame())
+    assert list(e.data.columns) == [
+        "region", "registered", "ballots_issued", "ballots_found", "valid", "invalid", "A", "B"
+    ]
+    assert e.data.index.name == "station_id"
+    assert e.parties == ("A", "B")
+    assert e.roles == ("registered", "ballots_issued", "ballots_found", "valid", "invalid")
+    t = e.totals()
+    assert t["registered"] == 2300 and t["A"] == 750 and t["n_stations"] == 4
+    assert all(e.data[c].dtype == np.int64 for c in e.roles + e.parties)
+    assert e.default_party == "A"
+
+
+def test_turnout_and_share_have_explicit_bases():
+    e = build(frame())
+    t = e.turnout()  # ballots issued / registered
+    assert t["s1"] == pytest.approx(0.6)
+    assert np.isnan(t["s4"])  # 0 / 0 is not a turnout
+    assert e.turnout(numerator="ballots_found")["s2"] == pytest.approx(498 / 800)
+    assert e.share("A")["s1"] == pytest.approx(300 / 590)
+    assert e.share("A", base="valid+invalid")["s1"] == pytest.approx(300 / 600)
+    assert e.share("B", base="registered")["s3"] == pytest.approx(190 / 500)
+    with pytest.raises(KeyError, match="'nonsense' is not a count column"):
+        e.turnout(numerator="nonsense")
+    with pytest.raises(KeyError, match="party 'C' not found"):
+        e.share("C")
+
+
+def test_summing_columns_for_one_role():
+    df = frame(early=[10, 0, 0, 0])
+    df["issued"] = df["issued"] - df["early"]
+    e = build(df, ballots_issued=["issued", "early"])
+    assert e.totals()["ballots_issued"] == 1500
+
+
+def test_by_region_and_groups():
+    e = build(frame())
+    r = e.by_region("region")
+    assert list(r.data.index) == ["North", "South"]
+    assert r.data.loc["North", "registered"] == 1800
+    assert r.data.loc["South", "n_stations"] == 2
+    groups = dict(e.groups("region"))
+    assert groups["South"].n_stations == 2
+    with pytest.raises(KeyError, match="not a region level"):
+        e.by_region("district")
+
+
+def test_immutable():
+    e = build(frame())
+    with pytest.raises(AttributeError, match="immutable"):
+        e.parties = ("B",)
+    d = e.data
+    d.loc["s1", "A"] = 0
+    assert e.data.loc["s1", "A"] == 300
+
+
+def test_subset_records_exclusions():
+    e = build(frame())
+    big = e.subset(e.data["registered"].to_numpy() >= 600, reason="fewer than 600 registered voters")
+    assert big.n_stations == 2
+    assert big.excluded["reason"].tolist() == ["fewer than 600 registered voters"] * 2
+    assert big.excluded["station_id"].tolist() == ["s3", "s4"]
+
+
+# -- validation rules: each feeds bad input and pins the message ----------------------
+def test_missing_column():
+    with pytest.raises(ElectionDataError, match=r"column\(s\) 'votes_C' \(role `party`\) not found"):
+        build(frame(), parties=["A", "votes_C"])
+
+
+def test_non_numeric_counts():
+    with pytest.raises(
+        ElectionDataError,
+        match=r"column 'A' \(role `party`\) has non-numeric values \('abc'\) at stations \['s2'\] \(1 row\)",
+    ):
+        build(frame(A=["300", "abc", "200", "0"]))
+
+
+def test_numeric_strings_are_accepted():
+    e = build(frame(A=["300", "250", " 200", "0"]))
+    assert e.totals()["A"] == 750
+
+
+def test_non_integer_counts():
+    with pytest.raises(ElectionDataError, match=r"column 'reg' \(role `registered`\) has non-integer values \(e.g. 1000.5\) at stations \['s1'\]"):
+        build(frame(reg=[1000.5, 800, 500, 0]))
+
+
+def test_negative_counts():
+    with pytest.raises(ElectionDataError, match=r"column 'B' \(role `party`\) has negative values \(e.g. -5\) at stations \['s3', 's4'\] \(2 rows\)"):
+        build(frame(B=[290, 240, -5, -1]))
+
+
+def test_infinite_counts():
+    with pytest.raises(ElectionDataError, match=r"column 'valid' \(role `valid`\) has infinite values at stations \['s1'\]"):
+        build(frame(valid=[np.inf, 490, 390, 0]))
+
+
+def test_boolean_column_rejected():
+    with pytest.raises(ElectionDataError, match="holds booleans"):
+        build(frame(A=[True, False, True, False]))
+
+
+def test_missing_values_raise_by_default():
+    with pytest.raises(
+        ElectionDataError,
+        match=r"column\(s\) \['found'\] \(role `ballots_found`\) have missing values at stations \['s2'\] \(1 row\). Pass missing='exclude'",
+    ):
+        build(frame(found=[600, np.nan, 400, 0]))
+
+
+def test_missing_values_excluded_and_reported():
+    e = build(frame(found=[600, np.nan, 400, 0]), missing="exclude")
+    assert e.n_stations == 3
+    assert e.excluded.to_dict("records") == [{"station_id": "s2", "reason": "missing value in ballots_found"}]
+
+
+def test_missing_values_set_to_zero_and_reported():
+    with pytest.warns(DataQualityWarning, match=r"1 missing counts were set to 0 \(missing='zero'\) at stations \['s3'\]"):
+        e = build(frame(B=[290, 240, None, 0]), missing="zero", consistency="report")
+    assert e.data.loc["s3", "B"] == 0
+    rep = e.validation_report()
+    assert rep.loc[rep["rule"] == "missing_set_to_zero", "station_id"].tolist() == ["s3"]
+
+
+def test_duplicate_station_ids():
+    with pytest.raises(ElectionDataError, match=r"duplicate station ids in \['id'\] at stations \['s1'\] \(1 row\)"):
+        build(frame(id=["s1", "s1", "s3", "s4"]))
+
+
+def test_missing_station_id():
+    with pytest.raises(ElectionDataError, match=r"station id column 'id' is missing at rows \[2\]"):
+        build(frame(id=["s1", "s2", None, "s4"]))
+
+
+def test_ballots_above_registered_is_a_warning_and_a_report_row():
+    df = frame(issued=[600, 900, 400, 0], found=[600, 900, 400, 0], valid=[590, 890, 390, 0])
+    with pytest.warns(DataQualityWarning, match=r"1 stations where there are more ballots than registered voters .*\(ballots_issued > registered\): \['s2'\]"):
+        e = build(df)
+    rep = e.validation_report()
+    assert rep.to_dict("records") == [
+        {"rule": "ballots_above_registered", "station_id": "s2", "comparison": "ballots_issued > registered", "left": 900, "right": 800}
+    ]
+    assert e.n_stations == 4  # kept
+
+
+def test_party_votes_above_valid():
+    with pytest.warns(DataQualityWarning, match=r"party votes add up to more than the valid ballots \(sum\(parties\) > valid\): \['s1'\]"):
+        e = build(frame(A=[301, 250, 200, 0]))
+    assert e.validation_report()["rule"].tolist() == ["party_votes_above_valid"]
+    with pytest.raises(ElectionDataError, match="party votes add up to more than the valid ballots"):
+        build(frame(A=[301, 250, 200, 0]), consistency="raise")
+
+
+def test_counted_above_found():
+    with pytest.warns(DataQualityWarning, match=r"valid \+ invalid ballots exceed the ballots found in the boxes \(valid \+ invalid > ballots_found\): \['s2'\]"):
+        build(frame(found=[600, 497, 400, 0]))
+
+
+def test_report_policy_is_silent(recwarn):
+    e = build(frame(A=[301, 250, 200, 0]), consistency="report")
+    assert len(recwarn) == 0
+    assert len(e.validation_report()) == 1
+
+
+def test_unknown_policies_raise():
+    with pytest.raises(ValueError, match="`missing` must be one of"):
+        build(frame(), missing="drop")
+    with pytest.raises(ValueError, match="`consistency` must be one of"):
+        build(frame(), consistency="ignore")
+    with pytest.raises(TypeError, match="`df` must be a pandas DataFrame"):
+        Election.from_frame({"a": [1]}, parties=["a"])
+
+
+def test_party_name_collision():
+    with pytest.raises(ElectionDataError, match="collide with a role name"):
+        build(frame(), parties={"A": "valid", "B": "B"})
+
+
+def test_repr_and_html():
+    e = build(frame())
+    assert "4 stations" in repr(e)
+    assert "<table>" in e._repr_html_()
+
+
+def test_group_apply_adjusts_pvalues_across_groups():
+    e = build(frame())
+
+    def fake(sub):
+        return pd.DataFrame({"statistic": [float(sub.n_stations)], "pvalue": [0.02 * sub.n_stations]})
+
+    table = es.group_apply(fake, e, by="region")
+    assert table["group"].tolist() == ["North", "South"]
+    # Benjamini-Hochberg on (0.04, 0.04): both stay 0.04
+    assert table["pvalue_adjusted"].tolist() == pytest.approx([0.04, 0.04])
+    bonf = es.group_apply(fake, e, by="region", p_adjust="bonferroni")
+    assert bonf["pvalue_adjusted"].tolist() == pytest.approx([0.08, 0.08])
+    with pytest.raises(ValueError, match="`p_adjust` must be None or one of"):
+        es.group_apply(fake, e, by="region", p_adjust="magic")
