@@ -110,67 +110,70 @@ class BetaBinomialMixture:
         )
 
 
-def _log_bb_core(k: np.ndarray, n: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``log B(k + a, n - k + b) - log B(a, b)``: the beta-binomial log-pmf without log C(n, k).
+class _Counts:
+    """Integer counts ``k`` out of ``n`` with lookup tables for the special functions.
 
-    ``k`` and ``n`` have shape (m, 1), ``a`` and ``b`` shape (L,); the result is (m, L).
+    ``gammaln(k + a)`` for integer ``k`` and a scalar ``a`` is read from a table over
+    ``0..max(n)`` instead of being evaluated per unit: exact, and ~10 times faster for
+    tens of thousands of units.
     """
-    return (
-        special.gammaln(k + a)
-        + special.gammaln(n - k + b)
-        - special.gammaln(n + a + b)
-        - (special.gammaln(a) + special.gammaln(b) - special.gammaln(a + b))
-    )
+
+    def __init__(self, k: np.ndarray, n: np.ndarray) -> None:
+        self.k = np.asarray(k, dtype=np.int64).ravel()
+        self.n = np.asarray(n, dtype=np.int64).ravel()
+        self.nk = self.n - self.k
+        self.m = self.k.size
+        self.grid = np.arange(int(self.n.max()) + 1, dtype=float)[:, None]
+
+    def core(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """``log B(k + a, n - k + b) - log B(a, b)`` per unit and component, shape (m, L)."""
+        g = self.grid
+        const = special.gammaln(a) + special.gammaln(b) - special.gammaln(a + b)
+        return (
+            special.gammaln(g + a)[self.k]
+            + special.gammaln(g + b)[self.nk]
+            - special.gammaln(g + a + b)[self.n]
+            - const
+        )
+
+    def negloglik(self, params: np.ndarray, resp: np.ndarray) -> tuple[float, np.ndarray]:
+        """Negative responsibility-weighted log-likelihood and gradient in (log a, log b)."""
+        L = resp.shape[1]
+        a = np.exp(params[:L])
+        b = np.exp(params[L:])
+        ab = a + b
+        g = self.grid
+        rk = resp.sum(axis=0)
+        value = float(np.einsum("il,il->", resp, self.core(a, b)))
+        dn = special.digamma(g + ab)[self.n]
+        da = np.einsum("il,il->l", resp, special.digamma(g + a)[self.k] - dn)
+        db = np.einsum("il,il->l", resp, special.digamma(g + b)[self.nk] - dn)
+        common = special.digamma(ab)
+        ga = a * (da + rk * (common - special.digamma(a)))
+        gb = b * (db + rk * (common - special.digamma(b)))
+        scale = 1.0 / self.m
+        return -value * scale, -np.concatenate([ga, gb]) * scale
+
+    def e_step(self, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
+        """Responsibilities (m, L) and the log-likelihood without binomial coefficients."""
+        logp = self.core(a, b) + np.log(w)
+        norm = special.logsumexp(logp, axis=1, keepdims=True)
+        return np.exp(logp - norm), float(norm.sum())
 
 
-def _weighted_negloglik(
-    params: np.ndarray, k: np.ndarray, n: np.ndarray, resp: np.ndarray
-) -> tuple[float, np.ndarray]:
-    """Negative responsibility-weighted log-likelihood and its gradient in (log a, log b)."""
-    L = resp.shape[1]
-    a = np.exp(params[:L])
-    b = np.exp(params[L:])
-    ab = a + b
-    core = (
-        special.gammaln(k + a)
-        + special.gammaln(n - k + b)
-        - special.gammaln(n + ab)
-        - (special.gammaln(a) + special.gammaln(b) - special.gammaln(ab))
-    )
-    dn = special.digamma(n + ab)
-    da = special.digamma(k + a) - dn
-    db = special.digamma(n - k + b) - dn
-    common = special.digamma(ab)
-    ga = a * (np.einsum("il,il->l", resp, da) + resp.sum(0) * (common - special.digamma(a)))
-    gb = b * (np.einsum("il,il->l", resp, db) + resp.sum(0) * (common - special.digamma(b)))
-    scale = 1.0 / k.shape[0]
-    value = -float(np.einsum("il,il->", resp, core)) * scale
-    return value, -np.concatenate([ga, gb]) * scale
-
-
-def _e_step(
-    k: np.ndarray, n: np.ndarray, a: np.ndarray, b: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """Responsibilities (m, L) and the log-likelihood without the binomial coefficients."""
-    logp = _log_bb_core(k, n, a, b) + np.log(w)
-    norm = special.logsumexp(logp, axis=1, keepdims=True)
-    return np.exp(logp - norm), float(norm.sum())
-
-
-def _initial_params(k: np.ndarray, n: np.ndarray, L: int) -> tuple[np.ndarray, ...]:
-    """Deterministic start: split the stations into L equal groups by their proportion
+def _initial_params(data: _Counts, L: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deterministic start: split the units into L equal groups by their proportion
     ``k / n`` and give each group the method-of-moments beta of its proportions."""
-    p = (k / n).ravel()
+    p = data.k / data.n
     order = np.argsort(p, kind="stable")
     groups = np.array_split(order, L)
     a = np.empty(L)
     b = np.empty(L)
     w = np.empty(L)
+    floor = max(1e-4, float(p.var()) / L**2)
     for l, idx in enumerate(groups):  # a handful of components
         m = float(np.clip(p[idx].mean(), 0.02, 0.98))
-        var = float(p[idx].var()) if idx.size > 1 else 0.0
-        # Spread of the group's proportions, floored so the start is never degenerate.
-        var = max(var, 1e-4, (p.var() / L**2) if p.size > 1 else 0.0)
+        var = max(float(p[idx].var()), floor)  # never a degenerate start
         phi = max(m * (1 - m) / var - 1.0, 1.0)
         a[l], b[l], w[l] = m * phi, (1 - m) * phi, idx.size / p.size
     lo, hi = np.exp(_LOG_BOUNDS[0]), np.exp(_LOG_BOUNDS[1])
@@ -178,8 +181,7 @@ def _initial_params(k: np.ndarray, n: np.ndarray, L: int) -> tuple[np.ndarray, .
 
 
 def _em(
-    k: np.ndarray,
-    n: np.ndarray,
+    data: _Counts,
     a: np.ndarray,
     b: np.ndarray,
     w: np.ndarray,
@@ -190,24 +192,24 @@ def _em(
     """EM for a beta-binomial mixture; M-step by L-BFGS-B on the log parameters."""
     L = a.size
     bounds = [_LOG_BOUNDS] * (2 * L)
-    resp, ll = _e_step(k, n, a, b, w)
+    resp, ll = data.e_step(a, b, w)
     it = 0
     for it in range(1, max_iter + 1):
         w = np.maximum(resp.mean(axis=0), 1e-12)
         w = w / w.sum()
         x0 = np.clip(np.log(np.concatenate([a, b])), *_LOG_BOUNDS)
         res = optimize.minimize(
-            _weighted_negloglik,
+            data.negloglik,
             x0,
-            args=(k, n, resp),
+            args=(resp,),
             jac=True,
             method="L-BFGS-B",
             bounds=bounds,
-            options={"maxiter": 50},
+            options={"maxiter": 30},
         )
         a = np.exp(res.x[:L])
         b = np.exp(res.x[L:])
-        resp, new_ll = _e_step(k, n, a, b, w)
+        resp, new_ll = data.e_step(a, b, w)
         done = abs(new_ll - ll) <= tol * abs(ll)
         ll = new_ll
         if done:
@@ -270,21 +272,24 @@ def fit_betabinom_mixture(
     >>> fit.n_components, np.round(fit.means, 2).tolist(), np.round(fit.weights, 2).tolist()
     (2, [0.25, 0.6], [0.3, 0.7])
     """
-    k = np.asarray(k, dtype=float).reshape(-1, 1)
-    n = np.asarray(n, dtype=float).reshape(-1, 1)
+    k = np.asarray(k).ravel()
+    n = np.asarray(n).ravel()
     if k.shape != n.shape or k.size == 0:
         raise ValueError("`k` and `n` must be non-empty arrays of the same length.")
+    if not (np.all(k == np.round(k)) and np.all(n == np.round(n))):
+        raise ValueError("`k` and `n` must be whole numbers (counts).")
     if np.any(n < 1) or np.any(k < 0) or np.any(k > n):
         raise ValueError("counts must satisfy 0 <= k <= n and n >= 1.")
+    data = _Counts(k, n)
     log_binom = float(
-        np.sum(special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1))
+        np.sum(special.gammaln(n + 1.0) - special.gammaln(k + 1.0) - special.gammaln(n - k + 1.0))
     )
     previous = None
     previous_density = None
     chosen = None
     for L in range(1, max_components + 1):
-        a, b, w = _initial_params(k, n, L)
-        a, b, w, ll, it = _em(k, n, a, b, w, tol=tol, max_iter=max_iter)
+        a, b, w = _initial_params(data, L)
+        a, b, w, ll, it = _em(data, a, b, w, tol=tol, max_iter=max_iter)
         order = np.argsort(a / (a + b), kind="stable")
         fit = BetaBinomialMixture(
             alpha=a[order], beta=b[order], weights=w[order], loglik=ll + log_binom, n_iter=it
