@@ -10,8 +10,10 @@ import base64
 import dataclasses
 import html
 import io
+import numbers
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["Section", "figure_html", "paragraph", "table_html"]
@@ -54,14 +56,14 @@ def figure_html(fig: Any, *, caption: str = "", dpi: int = 110) -> str:
 def table_html(df: pd.DataFrame, *, caption: str = "", float_format: str = "{:,.4g}") -> str:
     """A DataFrame as an HTML table (numbers formatted, text escaped)."""
     def fmt(v: Any) -> str:
-        if isinstance(v, float):
+        if isinstance(v, (float, np.floating)):
             if pd.isna(v):
                 return ""
             if v == int(v) and abs(v) >= 1e4:
                 return f"{v:,.0f}"
             return float_format.format(v)
-        if isinstance(v, int) and not isinstance(v, bool):
-            return f"{v:,}"
+        if isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)):
+            return f"{int(v):,}"
         return html.escape(str(v))
 
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
