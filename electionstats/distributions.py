@@ -551,7 +551,7 @@ def cumulative_votes(
     ...                            valid=["A", "B"], parties=["A", "B"])
     >>> cv = es.distributions.cumulative_votes(e, party="A", bin_width=0.1)
     >>> cv.cumulative_party.tolist()[4:]
-    [20.0, 20.0, 60.0, 60.0, 60.0, 150.0]
+    [0.0, 20.0, 20.0, 60.0, 60.0, 150.0]
     >>> round(cv.statistic, 3)
     0.6
     """
@@ -721,11 +721,12 @@ def _integer_percentage_iv(
         raise ValueError(f"`weights` must be one of {_INTEGER_WEIGHTS} (got {weights!r}).")
     n_resamples = check_n_resamples(n_resamples)
     spec = _INTEGER_PRESETS[preset]
+    from_preset = [x for x, given in ((spec["turnout"], turnout), (spec["base"], base))
+                   if given is None and x is not None]
     turnout = turnout if turnout is not None else spec["turnout"]
     base = base if base is not None else spec["base"]
-    if preset is not None:
-        missing = [r for r in (turnout, *base.split("+")) if r not in election.roles
-                   and r not in election.parties]
+    if from_preset:
+        missing = [r for x in from_preset for r in x.split("+") if r not in election.roles]
         if missing:
             raise ValueError(
                 f"`preset`={preset!r} uses {missing}, which this election lacks (roles "
@@ -945,8 +946,8 @@ def integer_percentage_test(
     votes = election.counts(party)
     mr: Fraction = a["max_rate"]
     ex = _Exclusions(len(reg))
-    ex.drop(den == 0, f"zero {a['base']}")
     ex.drop(reg == 0, "zero registered")
+    ex.drop(den == 0, f"zero {a['base']}")
     ex.drop(reg < a["min_registered"], f"registered < {a['min_registered']}")
     pct = f"{float(mr) * 100:g} %"
     ex.drop(bal * mr.denominator > mr.numerator * reg, f"turnout above {pct}")
