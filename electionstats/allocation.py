@@ -165,6 +165,9 @@ class Rules:
     runner_up_factor : Fraction
         Correction index multiplying the quotient of a party admitted only by the
         ``min_parties`` rule (Kazakhstan: 7/10).
+    runner_up_min_seats : int
+        Seats guaranteed to a party admitted by the ``min_parties`` rule, taken from the
+        party that passed with the most seats (Kazakhstan: 2, after the IPU summary).
     ties : {'raise', 'order', 'report'}
         Default tie rule (see :func:`allocate`).
     source, notes : str
@@ -179,21 +182,26 @@ class Rules:
     at_threshold: str = "pass"
     min_parties: int = 0
     runner_up_factor: Fraction = Fraction(1)
+    runner_up_min_seats: int = 0
     ties: str = "raise"
     source: str = ""
     notes: str = ""
 
 
 _KZ_NOTES = (
-    "Law text (Art. 97, pre-2023 version, English translation): parties with at least 7 % "
-    "of the votes of the voters who took part are admitted; if only one party passes, the "
-    "party with the next-largest vote is admitted too and its quotient is multiplied by a "
-    "correction index of 0.7; seats are the integer parts of votes / (admitted votes / 98), "
-    "remaining seats by largest remainder, ties to the list registered earlier. Uncertain: "
-    "the translation is truncated after the correction index; the IPU summary of the 2009 "
-    "amendment says the second party 'receives at least two seats', which is not "
-    "implemented; the registration order is not bundled (pass tie_order= and ties='order')."
+    "Law text (Art. 97, pre-2023 version, English translation at te.gob.mx): parties with at "
+    "least 7 % of the votes of the voters who took part are admitted; if only one party "
+    "passes, the party with the next-largest vote is admitted too; the first quota is the "
+    "admitted votes / 98; seats are the integer parts of votes / quota, the runner-up's "
+    "quotient multiplied by a correction index of 0.7; remaining seats by largest remainder, "
+    "ties to the list registered earlier (IPU PARLINE). Uncertain: the translation is "
+    "truncated after the correction index; the IPU summary of the 2009 amendment says the "
+    "runner-up 'receives at least two seats' (implemented as runner_up_min_seats=2, the "
+    "seats taken from the party that passed); if the correction frees more seats than there "
+    "are admitted parties, the extra seats go to the party that passed (our reading). The "
+    "registration order is not bundled: pass tie_order= and ties='order' to break ties."
 )
+
 
 #: Named country rules. See each entry's ``notes`` for what is uncertain.
 PRESETS: dict[str, Rules] = {
@@ -206,6 +214,7 @@ PRESETS: dict[str, Rules] = {
         at_threshold="pass",
         min_parties=2,
         runner_up_factor=Fraction(7, 10),
+        runner_up_min_seats=2,
         ties="raise",
         source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
         notes=_KZ_NOTES,
@@ -219,6 +228,7 @@ PRESETS: dict[str, Rules] = {
         at_threshold="pass",
         min_parties=2,
         runner_up_factor=Fraction(7, 10),
+        runner_up_min_seats=2,
         ties="raise",
         source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
         notes=_KZ_NOTES,
@@ -387,6 +397,8 @@ def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tup
             out = np.array([_check_count_vote(x, labels[i]) for i, x in enumerate(arr)], dtype=np.int64)
         except OverflowError:
             raise ValueError("`votes` too large for 64-bit integers.") from None
+    elif kind in "US":
+        raise ValueError(f"`votes` are not numbers (got text such as {arr[0]!r}); give counts.")
     else:
         raise TypeError(f"`votes` must be numbers (got dtype {arr.dtype}).")
     neg = out < 0
@@ -438,6 +450,7 @@ class _Resolved:
     at_threshold: str
     min_parties: int
     runner_up_factor: Fraction
+    runner_up_min_seats: int
     ties: str
     tie_rank: np.ndarray | None
     rules_name: str | None
@@ -487,6 +500,7 @@ def _allocate_iv(
     at_threshold: Any,
     min_parties: Any,
     runner_up_factor: Any,
+    runner_up_min_seats: Any,
     ties: Any,
     tie_order: Any,
     other_valid: Any,
@@ -522,6 +536,9 @@ def _allocate_iv(
     factor = as_fraction(pick(runner_up_factor, "runner_up_factor", 1), "runner_up_factor")
     if not 0 < factor <= 1:
         raise ValueError(f"`runner_up_factor` must be in (0, 1] (got {runner_up_factor!r}).")
+    min_seats = pick(runner_up_min_seats, "runner_up_min_seats", 0)
+    if isinstance(min_seats, bool) or not isinstance(min_seats, (int, np.integer)) or min_seats < 0:
+        raise ValueError(f"`runner_up_min_seats` must be a non-negative integer (got {min_seats!r}).")
     ties_ = pick(ties, "ties", "raise")
     if ties_ not in _TIES:
         raise ValueError(f"`ties` must be one of {_TIES} (got {ties_!r}).")
@@ -559,6 +576,7 @@ def _allocate_iv(
         at_threshold=at,
         min_parties=int(mp),
         runner_up_factor=factor,
+        runner_up_min_seats=int(min_seats),
         ties=ties_,
         tie_rank=tie_rank,
         rules_name=r.name if r is not None else None,
@@ -650,10 +668,22 @@ def _lr_core(
     elif left > 0:
         n_adm = int(admitted.sum())
         if left > n_adm:
-            raise ValueError(
-                f"the {method} quota leaves {left} seats for {n_adm} admitted parties; "
-                "too few votes for this many seats."
-            )
+            if (weight[admitted] == wden).all():
+                raise ValueError(
+                    f"the {method} quota leaves {left} seats for {n_adm} admitted parties; "
+                    "too few votes for this many seats."
+                )
+            # The runner-up correction freed more seats than there are admitted parties.
+            # Our reading (the law text is silent): one remainder seat each, then the rest
+            # go to the parties that passed the threshold, by whole rounds and largest
+            # remainder among them.
+            full = admitted & (weight == wden)
+            rest = left - n_adm
+            floors = floors + admitted + (rest // int(full.sum())) * full
+            left = rest % int(full.sum())
+            rem = np.where(full, rem, -1)
+            seats_out = floors.copy()
+    if left > 0:
         cut = np.partition(-rem, left - 1)[left - 1] * -1
         above = rem > cut
         at = rem == cut
@@ -751,6 +781,21 @@ def _break_ties(
     return out
 
 
+def _top_up(seats: np.ndarray, passed: np.ndarray, runner: np.ndarray, min_seats: int) -> np.ndarray:
+    """Raise every runner-up to ``min_seats``, taking seats from the passing party with most seats."""
+    if min_seats == 0 or not runner.any() or not passed.any():
+        return seats
+    out = seats.copy()
+    for j in np.flatnonzero(runner):
+        need = min_seats - int(out[j])
+        if need > 0:
+            donor = int(np.argmax(np.where(passed, out, -1)))
+            moved = min(need, int(out[donor]))
+            out[donor] -= moved
+            out[j] += moved
+    return out
+
+
 def _allocate_exact(
     v: np.ndarray,
     seats: int,
@@ -759,6 +804,7 @@ def _allocate_exact(
     min_parties: int,
     factor: Fraction,
     tie_rank: np.ndarray | None = None,
+    min_seats: int = 0,
 ) -> dict[str, Any]:
     """Threshold already applied: the runner-up rule, then the method. Returns raw arrays.
 
@@ -786,7 +832,7 @@ def _allocate_exact(
         wden = factor.denominator
         weight = np.where(runner, factor.numerator, wden).astype(np.int64)
         s, tied, n_tied, quota = _lr_core(v, admitted, weight, wden, seats, method)
-        out.update(seats=s, tied=tied, n_tied=n_tied, quota=quota, divisor=None)
+        out.update(seats=_top_up(s, passed, runner, min_seats), tied=tied, n_tied=n_tied, quota=quota, divisor=None)
     else:
         if runner.any() and factor != 1:
             raise ValueError(
@@ -794,7 +840,7 @@ def _allocate_exact(
                 f"use runner_up_factor=1 with method={method!r}."
             )
         s, tied, n_tied, divisor = _divisor_core(v, admitted, seats, method)
-        out.update(seats=s, tied=tied, n_tied=n_tied, quota=None, divisor=divisor)
+        out.update(seats=_top_up(s, passed, runner, min_seats), tied=tied, n_tied=n_tied, quota=None, divisor=divisor)
     return out
 
 
@@ -814,6 +860,7 @@ def allocate(
     at_threshold: str | None = None,
     min_parties: int | None = None,
     runner_up_factor: Any = None,
+    runner_up_min_seats: int | None = None,
     ties: str | None = None,
     tie_order: Sequence[Hashable] | None = None,
     parties: Sequence[Hashable] | None = None,
@@ -859,6 +906,9 @@ def allocate(
     runner_up_factor : number, optional
         Correction index on the quotient of a party admitted by ``min_parties`` (default 1;
         Kazakhstan 0.7). Largest-remainder methods only.
+    runner_up_min_seats : int, optional
+        Seats guaranteed to a party admitted by ``min_parties``, taken from the party that
+        passed with the most seats (default 0; Kazakhstan 2).
     ties : {'raise', 'order', 'report'}, optional
         Exact ties for the last seat(s): raise :class:`AllocationTieError` (default), give
         them in ``tie_order`` (first wins), or report them (``result.tied`` and
@@ -940,14 +990,17 @@ def allocate(
     r = _allocate_iv(
         votes, seats, rules=rules, parties=parties, method=method, threshold=threshold,
         threshold_base=threshold_base, at_threshold=at_threshold, min_parties=min_parties,
-        runner_up_factor=runner_up_factor, ties=ties, tie_order=tie_order,
+        runner_up_factor=runner_up_factor, runner_up_min_seats=runner_up_min_seats,
+        ties=ties, tie_order=tie_order,
         other_valid=other_valid, invalid=invalid, participants=participants,
         registered=registered,
     )
     v = r.votes
     passed = passes_threshold(v, r.threshold, r.base_total, inclusive=r.at_threshold == "pass")
     rank = r.tie_rank if r.ties == "order" else None
-    raw = _allocate_exact(v, r.seats, r.method, passed, r.min_parties, r.runner_up_factor, rank)
+    raw = _allocate_exact(
+        v, r.seats, r.method, passed, r.min_parties, r.runner_up_factor, rank, r.runner_up_min_seats
+    )
     if raw["runner_up_tie"] is not None:
         idx, left = raw["runner_up_tie"]
         tied_p = tuple(r.parties[i] for i in idx)
@@ -1234,6 +1287,7 @@ def _allocate_batch(
     *,
     min_parties: int = 0,
     factor: Fraction = Fraction(1),
+    min_seats: int = 0,
     ties: str = "report",
     tie_rank: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1259,6 +1313,8 @@ def _allocate_batch(
         cut = np.where(cut < 0, 0, cut)  # fewer candidates than places: admit all with votes
         runner = (key >= cut[:, None]) & (key > 0) & (need_c[:, None] > 0)
         exact_rows |= (need_c > 0) & (cut == nxt) & (cut > 0)
+        if min_seats > 0:
+            exact_rows |= runner.any(axis=1)
         admitted = passed | runner
     if method in _LR_METHODS:
         wden = factor.denominator
@@ -1275,7 +1331,7 @@ def _allocate_batch(
     tie = np.zeros(b, dtype=bool)
     rank = tie_rank if ties == "order" else None
     for i in np.flatnonzero(exact_rows):
-        raw = _allocate_exact(v[i], seats, method, passed[i], min_parties, factor, rank)
+        raw = _allocate_exact(v[i], seats, method, passed[i], min_parties, factor, rank, min_seats)
         admitted[i] = raw["admitted"]
         s = raw["seats"]
         tie[i] = raw["runner_up_tie"] is not None
