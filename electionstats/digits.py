@@ -183,12 +183,16 @@ class _Spec:
         return float("nan")
 
 
+def _lut_ok(x: np.ndarray, hi: int) -> bool:
+    return hi < _LUT_MAX and hi < 4 * x.size + 1024
+
+
 def _lut_codes(spec: _Spec, x: np.ndarray) -> np.ndarray:
     """Codes of int64 counts, through a lookup table when the counts are small."""
     if x.size == 0:
         return np.zeros(x.shape, dtype=np.intp)
     hi = int(x.max())
-    if hi < _LUT_MAX and hi < 4 * x.size + 1024:
+    if _lut_ok(x, hi):
         table = spec.code(np.arange(hi + 1, dtype=np.int64)).astype(np.int8)
         return table[x]
     return spec.code(x)
@@ -303,8 +307,8 @@ class DigitTestResult(Result):
     band_high: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     residuals: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
     null_distribution: np.ndarray | None = None
-    kind: str = "distribution"
-    highlight: tuple[Any, ...] = ()
+    _kind: str = "distribution"
+    _highlight: tuple[Any, ...] = ()
 
     method: ClassVar[str] = "Digit test"
     citations: ClassVar[tuple[str, ...]] = (
@@ -334,9 +338,7 @@ class DigitTestResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame with the test's name first."""
-        row = {"method": self.method, **self._scalar_fields()}
-        row.pop("kind", None)
-        return pd.DataFrame([row])
+        return pd.DataFrame([{"method": self.method, **self._scalar_fields()}])
 
     def digits_frame(self) -> pd.DataFrame:
         """One row per digit category: observed and expected counts and frequencies."""
@@ -583,8 +585,15 @@ def _tally(codes: np.ndarray, k: int) -> np.ndarray:
     codes = np.asarray(codes)
     if codes.ndim == 1:
         return np.bincount(codes[codes >= 0], minlength=k)[:k]
-    b = codes.shape[0]
-    flat = (codes.astype(np.int64) + 1) + (k + 1) * np.arange(b)[:, None]
+    flat = codes.astype(np.intp)
+    flat += 1
+    return _tally_shifted(flat, k)
+
+
+def _tally_shifted(flat: np.ndarray, k: int) -> np.ndarray:
+    """Tally (b, n) intp codes already shifted by +1 (0 = excluded); modifies ``flat``."""
+    b = flat.shape[0]
+    flat += (k + 1) * np.arange(b, dtype=np.intp)[:, None]
     out = np.bincount(flat.ravel(), minlength=b * (k + 1)).reshape(b, k + 1)
     return out[:, 1:]
 
@@ -664,14 +673,19 @@ def _mc_tallies(
 ) -> tuple[np.ndarray, int]:
     den, rate, fixed, n_fixed = _mc_setup(data)
     x = data.counts
+    hi = int(max(den.max(), x.max()))
+    table = None
+    if not spec.uses_percent and _lut_ok(den, hi):
+        table = spec.code(np.arange(hi + 1, dtype=np.int64)).astype(np.intp) + 1
     parts = []
     for size in batch_sizes(n_resamples, x.size, max_elements):
         sims = _simulate_counts(rng, den, rate, fixed, x[fixed], dispersion, size)
         if spec.uses_percent:
-            codes = _percent_codes(sims, den, spec.min_count, cap)
+            parts.append(_tally(_percent_codes(sims, den, spec.min_count, cap), spec.k))
+        elif table is not None:
+            parts.append(_tally_shifted(table[sims], spec.k))
         else:
-            codes = _lut_codes(spec, sims)
-        parts.append(_tally(codes, spec.k))
+            parts.append(_tally(spec.code(sims), spec.k))
     return np.concatenate(parts, axis=0), n_fixed
 
 
@@ -862,7 +876,9 @@ def _run(
         kind = "beta-binomial" if dispersion else "binomial"
         pmethod = f"size-aware Monte Carlo ({kind}, {n_res:,} replicates)"
         if n_fixed:
-            pmethod += f"; {n_fixed:,} stations with count > denominator or denominator 0 held fixed"
+            pmethod += (
+                f"; {n_fixed:,} station(s) with count > denominator or denominator 0 held fixed"
+            )
     else:  # bootstrap over stations: multinomial on categories + the excluded cell
         cells = np.append(obs, n_below).astype(float)
         sims = rng.multinomial(n + n_below, cells / cells.sum(), size=b)[:, : spec.k]
@@ -912,8 +928,8 @@ def _run(
         band_high=np.asarray(band_high, dtype=float),
         residuals=resid,
         null_distribution=null_dist,
-        kind=spec.kind,
-        highlight=highlight,
+        _kind=spec.kind,
+        _highlight=highlight,
     )
 
 
