@@ -288,7 +288,8 @@ def _read_zipped_csv(path: Path, **kwargs: Any) -> pd.DataFrame:
 
 
 def _parse_russia(path: Path, *, name: str, entry: dict[str, str]) -> Election:
-    df = _read_zipped_csv(path, usecols=lambda c: c != "url", dtype=str, keep_default_na=False,
+    df = _read_zipped_csv(path, usecols=lambda c: c != "url",
+                          dtype={c: str for c in _RU_ID_COLUMNS}, keep_default_na=False,
                           na_values=[""])
     headers = _list(df.columns)
     ids = [c for c in headers if c in _RU_ID_COLUMNS and c not in ("name", "level")]

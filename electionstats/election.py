@@ -252,7 +252,11 @@ class Election:
                     )
                 ids = ids.astype(str) if ids.dtype == object else ids
             else:
-                ids = df[id_cols].astype("string").fillna("").agg(" | ".join, axis=1)
+                parts = [df[c].astype("string").fillna("") for c in id_cols]
+                ids = parts[0]
+                for part in parts[1:]:
+                    ids = ids + " | " + part
+                ids = ids.astype(object)
             ids_index = pd.Index(ids.to_numpy(), name="station_id")
         else:
             ids_index = pd.RangeIndex(1, len(df) + 1, name="station_id")
