@@ -109,6 +109,7 @@ BASES = ("valid", "participants", "registered")
 _AT_THRESHOLD = ("pass", "fail")
 _TIES = ("raise", "order", "report")
 
+_ONE = Fraction(1)
 # int64 head-room for exact cross-multiplication (products stay below 2**62).
 _INT_LIMIT = 2**62
 # Float quotients v / d are correctly rounded (hence order-preserving) when v < 2**53.
@@ -286,18 +287,25 @@ def get_rules(name: str | Rules) -> Rules:
 # ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _decimal_fraction(x: float) -> Fraction:
+    return Fraction(repr(x))
+
+
 def as_fraction(x: Any, name: str) -> Fraction:
     """Read ``x`` as an exact fraction; floats are read as the decimal they print as."""
+    if type(x) is float and x == x and abs(x) != float("inf"):
+        return _decimal_fraction(x)
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"`{name}` must be a number, not a boolean (got {x!r}).")
     if isinstance(x, Fraction):
         return x
     if isinstance(x, (int, np.integer)):
-        return Fraction(int(x))
+        return _ONE if x == 1 else Fraction(int(x))
     if isinstance(x, (float, np.floating)):
         if not np.isfinite(x):
             raise ValueError(f"`{name}` must be finite (got {x!r}).")
-        return Fraction(repr(float(x)))
+        return _decimal_fraction(float(x))
     if isinstance(x, Decimal):
         if not x.is_finite():
             raise ValueError(f"`{name}` must be finite (got {x!r}).")
@@ -315,7 +323,7 @@ def as_fraction(x: Any, name: str) -> Fraction:
 def check_threshold(threshold: Any, name: str = "threshold") -> Fraction:
     """Validate a threshold in [0, 1) and return it as an exact fraction."""
     t = as_fraction(threshold, name)
-    if not 0 <= t < 1:
+    if not 0 <= t.numerator < t.denominator:
         hint = f" For {float(t):g} % pass {float(t) / 100:g}." if 1 <= t < 100 else ""
         raise ValueError(f"`{name}` must be a share in [0, 1) (got {threshold!r}).{hint}")
     return t
@@ -323,6 +331,8 @@ def check_threshold(threshold: Any, name: str = "threshold") -> Fraction:
 
 def canonical_method(method: Any) -> str:
     """Canonical method name; unknown names raise ``ValueError``."""
+    if method in METHODS:
+        return method
     if not isinstance(method, str):
         raise TypeError(f"`method` must be a string, one of {METHODS} (got {method!r}).")
     key = method.strip().lower().replace("-", "_").replace(" ", "_")
@@ -379,7 +389,7 @@ def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tup
         labels = tuple(range(arr.size))
     if len(labels) != arr.size:
         raise ValueError(f"`parties` has {len(labels)} labels for {arr.size} vote counts.")
-    if len(set(labels)) != len(labels):
+    if not isinstance(votes, Mapping) and len(set(labels)) != len(labels):
         raise ValueError("`parties` labels must be unique.")
     kind = arr.dtype.kind
     if kind in "iu":
@@ -466,9 +476,10 @@ def base_totals(
     invalid: int | None = None,
     participants: int | None = None,
     registered: int | None = None,
+    total: int | None = None,
 ) -> dict[str, int | None]:
     """The three threshold bases from the counts given (None where not computable)."""
-    valid = int(votes.sum()) + other_valid
+    valid = int(votes.sum()) + other_valid if total is None else total + other_valid
     if participants is not None:
         if participants < valid:
             raise ValueError(
@@ -534,7 +545,7 @@ def _allocate_iv(
     if isinstance(mp, bool) or not isinstance(mp, (int, np.integer)) or mp < 0:
         raise ValueError(f"`min_parties` must be a non-negative integer (got {mp!r}).")
     factor = as_fraction(pick(runner_up_factor, "runner_up_factor", 1), "runner_up_factor")
-    if not 0 < factor <= 1:
+    if not 0 < factor.numerator <= factor.denominator:
         raise ValueError(f"`runner_up_factor` must be in (0, 1] (got {runner_up_factor!r}).")
     min_seats = pick(runner_up_min_seats, "runner_up_min_seats", 0)
     if isinstance(min_seats, bool) or not isinstance(min_seats, (int, np.integer)) or min_seats < 0:
@@ -552,12 +563,12 @@ def _allocate_iv(
     inv = _check_count(invalid, "invalid")
     part = _check_count(participants, "participants")
     reg = _check_count(registered, "registered")
-    totals = base_totals(v, other_valid=other, invalid=inv, participants=part, registered=reg)
+    total = int(v.sum())
+    totals = base_totals(v, other_valid=other, invalid=inv, participants=part, registered=reg, total=total)
     base_total = totals[base]
     if base_total is None:
         need = "`invalid=` or `participants=`" if base == "participants" else "`registered=`"
         raise ValueError(f"`threshold_base={base!r}` needs {need} (the threshold is a share of it).")
-    total = int(v.sum())
     if total == 0:
         raise ValueError("`votes` are all zero: there is nothing to allocate.")
     if total >= _FLOAT_EXACT or total * (seats + v.size + 1) * 10 >= _INT_LIMIT:
@@ -593,9 +604,14 @@ def _allocate_iv(
 
 def passes_threshold(v: np.ndarray, t: Fraction, base_total: Any, *, inclusive: bool) -> np.ndarray:
     """Exact test ``v / base >= t`` (or ``>``) for every party; ``base_total`` may be a Fraction."""
-    b = Fraction(base_total)
-    rhs = t.numerator * b.numerator
-    scale = t.denominator * b.denominator
+    if isinstance(base_total, Fraction):
+        b_num, b_den = base_total.numerator, base_total.denominator
+    else:
+        b_num, b_den = int(base_total), 1
+    rhs = t.numerator * b_num
+    scale = t.denominator * b_den
+    if rhs == 0:
+        return v >= 0 if inclusive else v > 0
     vmax = int(v.max()) if v.size else 0
     if vmax * scale < _INT_LIMIT and rhs < _INT_LIMIT:
         lhs = v * np.int64(scale)
@@ -612,6 +628,8 @@ def _admit_runner_ups(
     Returns (runner_up mask, indices tied for the last runner-up places, places left to them).
     """
     runner = np.zeros(v.size, dtype=bool)
+    if min_parties == 0:
+        return runner, (), 0
     need = min_parties - int(passed.sum())
     if need <= 0:
         return runner, (), 0
@@ -635,40 +653,45 @@ def _admit_runner_ups(
 
 
 def _lr_core(
-    v: np.ndarray, admitted: np.ndarray, weight: np.ndarray, wden: int, seats: int, method: str
+    v: np.ndarray, admitted: np.ndarray, weight: np.ndarray | None, wden: int, seats: int, method: str
 ) -> tuple[np.ndarray, np.ndarray, int, Fraction]:
     """Largest remainder: (certain seats, tied mask, number of tied seats, quota).
 
-    The quotient of party j is ``v_j * weight_j / wden / quota``; remainders share the
-    denominator ``den`` so they compare as integers.
+    The quotient of party j is ``v_j * weight_j / wden / quota`` (``weight=None``: every
+    weight is ``wden``); remainders share one denominator, so they compare as integers.
+    Plain Python integers: faster than numpy below a few thousand parties, and exact.
     """
-    va = np.where(admitted, v, 0)
-    total = int(va.sum())
+    adm = admitted.tolist()
+    va = [x if a else 0 for x, a in zip(v.tolist(), adm)]
+    total = sum(va)
     if method == "hare":
         quota = Fraction(total, seats)
     elif method == "hagenbach_bischoff":
         quota = Fraction(total, seats + 1)
     else:  # droop
         quota = Fraction(total // (seats + 1) + 1)
-    num = va * weight * np.int64(quota.denominator)
-    den = quota.numerator * wden
-    floors = num // den
-    rem = np.where(admitted, num % den, -1)
-    left = seats - int(floors.sum())
-    seats_out = floors.copy()
-    tied = np.zeros(v.size, dtype=bool)
+    qd, qn = quota.denominator, quota.numerator
+    if weight is None:
+        pairs = [divmod(x * qd, qn) for x in va]
+    else:
+        pairs = [divmod(x * w * qd, qn * wden) for x, w in zip(va, weight.tolist())]
+    floors = [f for f, _ in pairs]
+    rem = [r if a else -1 for (_, r), a in zip(pairs, adm)]
+    left = seats - sum(floors)
+    n = len(va)
+    tied = [False] * n
     n_tied = 0
     if left < 0:
         # Hagenbach-Bischoff with every quotient whole: one seat too many; every party
         # holding a seat is tied for losing it.
-        holders = floors > 0
-        seats_out = floors - holders
-        tied = holders
-        n_tied = int(holders.sum()) + left
+        tied = [f > 0 for f in floors]
+        floors = [f - t for f, t in zip(floors, tied)]
+        n_tied = sum(tied) + left
     elif left > 0:
-        n_adm = int(admitted.sum())
+        n_adm = sum(adm)
         if left > n_adm:
-            if (weight[admitted] == wden).all():
+            full = adm if weight is None else [a and w == wden for a, w in zip(adm, weight.tolist())]
+            if full == adm:
                 raise ValueError(
                     f"the {method} quota leaves {left} seats for {n_adm} admitted parties; "
                     "too few votes for this many seats."
@@ -677,24 +700,21 @@ def _lr_core(
             # Our reading (the law text is silent): one remainder seat each, then the rest
             # go to the parties that passed the threshold, by whole rounds and largest
             # remainder among them.
-            full = admitted & (weight == wden)
             rest = left - n_adm
-            floors = floors + admitted + (rest // int(full.sum())) * full
-            left = rest % int(full.sum())
-            rem = np.where(full, rem, -1)
-            seats_out = floors.copy()
-    if left > 0:
-        cut = np.partition(-rem, left - 1)[left - 1] * -1
-        above = rem > cut
-        at = rem == cut
-        seats_out = floors + above
-        n_left = left - int(above.sum())
-        if int(at.sum()) == n_left:
-            seats_out = seats_out + at
-        else:
-            tied = at
-            n_tied = n_left
-    return seats_out.astype(np.int64), tied, n_tied, quota
+            rounds, left = divmod(rest, sum(full))
+            floors = [f + a + rounds * u for f, a, u in zip(floors, adm, full)]
+            rem = [r if u else -1 for r, u in zip(rem, full)]
+        if left > 0:
+            cut = sorted(rem, reverse=True)[left - 1]
+            above = [r > cut for r in rem]
+            at = [r == cut for r in rem]
+            floors = [f + a for f, a in zip(floors, above)]
+            n_left = left - sum(above)
+            if sum(at) == n_left:
+                floors = [f + a for f, a in zip(floors, at)]
+            else:
+                tied, n_tied = at, n_left
+    return np.array(floors, dtype=np.int64), np.array(tied, dtype=bool), n_tied, quota
 
 
 # Divisors scaled to integers: quotient = scale * v / D(k).
@@ -822,7 +842,7 @@ def _allocate_exact(
             out["runner_up_tie"] = (ru_tied, ru_left)
     admitted = passed | runner
     out.update(runner_up=runner, admitted=admitted)
-    if seats == 0 or int(v[admitted].sum()) == 0:
+    if seats == 0 or int(v @ admitted) == 0:
         out.update(
             seats=np.zeros(v.size, dtype=np.int64), tied=np.zeros(v.size, dtype=bool), n_tied=0,
             quota=None, divisor=None,
@@ -830,7 +850,7 @@ def _allocate_exact(
         return out
     if method in _LR_METHODS:
         wden = factor.denominator
-        weight = np.where(runner, factor.numerator, wden).astype(np.int64)
+        weight = np.where(runner, factor.numerator, wden) if runner.any() and factor != 1 else None
         s, tied, n_tied, quota = _lr_core(v, admitted, weight, wden, seats, method)
         out.update(seats=_top_up(s, passed, runner, min_seats), tied=tied, n_tied=n_tied, quota=quota, divisor=None)
     else:
