@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import claims, datasets, facts, plotting, report
+from . import allocation, claims, datasets, digits, distributions, facts, forensics, plotting, report
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._results import Result
@@ -20,7 +20,24 @@ from ._warnings import (
     ElectionStatsWarning,
     SmallSampleWarning,
 )
+from .allocation import allocate
+from .digits import (
+    digit_tests,
+    first_digit_test,
+    last_digit_test,
+    last_two_digits_test,
+    percent_zero_five_test,
+    second_digit_test,
+    zero_five_test,
+)
+from .distributions import (
+    cumulative_votes,
+    excess_votes,
+    fingerprint,
+    integer_percentage_test,
+)
 from .election import Election
+from .forensics import basic_forensics
 
 __all__ = [
     "DataQualityWarning",
