@@ -248,3 +248,223 @@ class TestIntegerPercentage:
     def test_not_an_election(self):
         with pytest.raises(TypeError, match="`election` must be an electionstats.Election"):
             dist.integer_percentage_test(pd.DataFrame())
+
+
+# ---------------------------------------------------------------------------- fingerprint
+class TestFingerprint:
+    def test_exact_bins_and_weights(self):
+        # 29/100 = 0.29 exactly: bin 29 (floating point 0.29 * 100 = 28.999...).
+        df = pd.DataFrame({"id": [1, 2, 3], "reg": [100, 200, 1000], "issued": [29, 200, 500],
+                           "found": [29, 200, 500], "inv": [0, 0, 0], "A": [10, 150, 250],
+                           "B": [19, 50, 250]})
+        e = make_election(df.assign(region=0))
+        fp = dist.fingerprint(e, party="A")
+        assert fp.counts[29, 34] == 1  # 10/29 = 34.5 %
+        assert fp.counts[99, 75] == 1  # turnout 100 % goes in the last bin
+        assert fp.counts[50, 50] == 1
+        fpw = dist.fingerprint(e, party="A", weights="registered")
+        assert fpw.total_weight == 1300
+        assert fpw.turnout_hist.sum() == fpw.share_hist.sum() == 1300
+
+    def test_exclusions_and_preset(self):
+        df = simulate_frame(200, seed=3)
+        df.loc[0, "reg"] = 50
+        df.loc[0, ["issued", "found"]] = 40
+        df.loc[0, ["A", "B", "inv"]] = [20, 20, 0]
+        df.loc[1, "found"] = df.loc[1, "A"] - 1  # party above the ballots found
+        with pytest.warns(es.DataQualityWarning):
+            e = make_election(df)
+        fp = dist.fingerprint(e, party="A", base="ballots_found", preset="klimek2012")
+        assert fp.n_excluded == 2
+        assert "registered < 100: 1" in fp.excluded_reason
+        assert "A share of ballots_found above 100 %: 1" in fp.excluded_reason
+
+    def test_russia_smears_poland_compact(self, load_dataset):
+        def corner(fp):  # weight share at turnout >= 90 % and share >= 90 %
+            return fp.counts[90:, 90:].sum() / fp.total_weight
+
+        ru = dist.fingerprint(load_dataset("russia-2011-duma"), weights="registered")
+        pl = dist.fingerprint(load_dataset("poland-2020-president-r1"), weights="registered")
+        assert corner(ru) > 0.02
+        assert corner(pl) < 0.001
+
+    def test_cumulative_votes(self, clean):
+        cv = dist.cumulative_votes(clean, party="A")
+        assert cv.cumulative_party[-1] == clean.counts("A").sum()
+        assert np.all(np.diff(cv.cumulative_party) >= 0)
+        assert 0 <= cv.statistic <= 1
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"bin_width": 0.03}, "must divide 1"),
+            ({"weights": "voters"}, "`weights` must be one of"),
+            ({"preset": "pnas"}, "`preset` must be one of"),
+            ({"base": "valid+spoilt"}, "`base`='valid\\+spoilt'"),
+        ],
+    )
+    def test_bad_arguments(self, clean, kwargs, match):
+        with pytest.raises(ValueError, match=match):
+            dist.fingerprint(clean, **kwargs)
+
+    def test_no_registered(self):
+        df = simulate_frame(20)
+        e = es.Election.from_frame(df, ballots_found="found", valid=["A", "B"],
+                                   parties=["A", "B"])
+        with pytest.raises(ValueError, match="needs the number of registered voters"):
+            dist.fingerprint(e)
+
+
+# ---------------------------------------------------------------------------- excess votes
+class TestExcessVotes:
+    def test_hand_computed(self):
+        # 10 clean stations at 50 % turnout (A 200, B 300) and 2 at 80 % (A 500, B 300).
+        # Official turnout 0.55; A's votes peak in bin 50 (centre 0.505) with ratio 2/3;
+        # expected A at 80 %: 2 * 300 * 2/3 = 400; anomaly 1000 - 400 = 600;
+        # stuffing (0.55 - 0.505) * 12,000 = 540; switching 60.
+        df = pd.DataFrame({
+            "id": range(12), "region": 0, "reg": 1000,
+            "issued": [500] * 10 + [800] * 2, "inv": 0,
+            "A": [200] * 10 + [500] * 2, "B": 300,
+        }).assign(found=lambda d: d["issued"])
+        r = dist.excess_votes(make_election(df), party="A", n_resamples=0)
+        assert r.anomalous_votes == pytest.approx(600)
+        assert r.stuffing == pytest.approx(540)
+        assert r.switching == pytest.approx(60)
+        assert r.clean_turnout == pytest.approx(0.505)
+        assert r.clean_share == pytest.approx(0.4)
+        assert r.official_turnout == pytest.approx(0.55)
+
+    def test_recovers_injected_stuffing_and_clean_is_small(self):
+        df = simulate_frame(6000, seed=21, stuffing=0.1)
+        added = (df["issued"] - simulate_frame(6000, seed=21)["issued"]).sum()
+        r = dist.excess_votes(make_election(df), party="A", n_resamples=200, rng=1)
+        assert 0.8 < r.anomalous_votes / added < 1.25
+        lo, hi = r.anomalous_votes_ci
+        assert lo < r.anomalous_votes < hi
+        c = dist.excess_votes(make_election(simulate_frame(6000, seed=21)), party="A",
+                              n_resamples=0)
+        assert abs(c.anomalous_votes) < 0.3 * added
+
+    def test_regional_sum_and_group_runner(self, clean):
+        r = dist.excess_votes(clean, party="A", by="region", n_resamples=50, rng=3)
+        assert r.anomalous_votes == pytest.approx(r.regional["anomalous_votes"].sum())
+        assert len(r.regional) == 4
+        assert r.regional["anomalous_votes_se"].notna().all()
+        table = es.group_apply(
+            lambda sub: dist.excess_votes(sub, party="A", n_resamples=0), clean, by="region"
+        )
+        np.testing.assert_allclose(np.sort(table["anomalous_votes"]),
+                                   np.sort(r.regional["anomalous_votes"]))
+
+    def test_sensitivity_table(self, clean):
+        r = dist.excess_votes(clean, party="A", n_resamples=0)
+        s = r.sensitivity
+        assert len(s) == 3 * 3 * 2
+        assert s["chosen"].sum() == 1
+        assert s.loc[s["chosen"], "anomalous_votes"].item() == pytest.approx(r.anomalous_votes)
+
+    def test_same_seed_same_result(self, clean):
+        a = dist.excess_votes(clean, party="A", n_resamples=30, rng=5)
+        b = dist.excess_votes(clean, party="A", n_resamples=30, rng=5)
+        np.testing.assert_array_equal(a.replicates, b.replicates)
+
+    @pytest.mark.parametrize(
+        "name",
+        ["russia-2011-duma", "russia-2012-president", "russia-2016-duma",
+         "russia-2018-president", "russia-2020-constitution", "russia-2021-duma",
+         "russia-2024-president"],
+    )
+    def test_positive_in_russia(self, load_dataset, name):
+        r = dist.excess_votes(load_dataset(name), n_resamples=0)
+        assert r.anomalous_votes > 1e6
+        assert (r.sensitivity["anomalous_votes"] > 0).all()
+
+    @pytest.mark.parametrize(
+        ("kwargs", "match"),
+        [
+            ({"peak": "mode"}, "`peak` must be one of"),
+            ({"peak": 1.5}, "`peak` must be one of"),
+            ({"ratio": "all"}, "`ratio` must be one of"),
+            ({"by": "district"}, "`by`='district' is not a region level"),
+            ({"bin_width": 0.3}, "must divide 1"),
+            ({"confidence_level": 95}, "`confidence_level` must be a float"),
+        ],
+    )
+    def test_bad_arguments(self, clean, kwargs, match):
+        with pytest.raises(ValueError, match=match):
+            dist.excess_votes(clean, **kwargs)
+
+
+# ---------------------------------------------------------------------------- shape
+class TestShape:
+    def test_point_estimates_match_scipy(self, clean):
+        r = dist.shape_statistics(clean, party="A", n_resamples=0)
+        t = clean.turnout().to_numpy()
+        s = clean.share("A").to_numpy()
+        assert r.turnout_skewness == pytest.approx(stats.skew(t, bias=True))
+        assert r.share_kurtosis == pytest.approx(stats.kurtosis(s, fisher=False, bias=True))
+        assert r.correlation == pytest.approx(stats.pearsonr(t, s)[0])
+        slope = stats.linregress(t, s).slope
+        assert r.eft_sobyanin == pytest.approx(slope - s.mean())
+        assert r.share_dip_pvalue > 0.05
+
+    def test_fast_bootstrap_equals_resampled_statistics(self):
+        # The moment-based replicates equal the _shape statistics on the resampled data.
+        rng = np.random.default_rng(0)
+        x, y = rng.beta(5, 4, 300), rng.beta(3, 5, 300)
+        fast = dist._shape_replicates(x, y, 7, np.random.default_rng(1))
+        idx = np.random.default_rng(1).integers(0, 300, size=(7, 300))
+        slow = dist._stats_for(x[idx], y[idx])
+        np.testing.assert_allclose(fast, slow, rtol=1e-9)
+
+    def test_intervals_cover_under_normal_data(self):
+        rng = np.random.default_rng(4)
+        n = 3000
+        reg = np.full(n, 10_000)
+        b = (reg * np.clip(rng.normal(0.6, 0.05, n), 0, 1)).astype(int)
+        a = (b * np.clip(rng.normal(0.5, 0.05, n), 0, 1)).astype(int)
+        e = es.Election.from_frame(pd.DataFrame({"reg": reg, "b": b, "A": a, "B": b - a}),
+                                   registered="reg", ballots_issued="b", valid=["A", "B"],
+                                   parties=["A", "B"])
+        r = dist.shape_statistics(e, party="A", n_resamples=300, rng=0)
+        table = r.table.set_index("statistic")
+        assert not table.loc[["turnout_skewness", "share_kurtosis", "correlation"],
+                             "departs"].any()
+
+    def test_sobyanin_slopes_sum_to_one(self, clean):
+        r = dist.sobyanin_sukhovolsky(clean, party="A", turnout="valid", n_resamples=100, rng=0)
+        assert r.table["slope"].sum() == pytest.approx(1.0)
+        assert r.table["intercept"].sum() == pytest.approx(0.0, abs=1e-12)
+        y = clean.counts("A") / clean.counts("registered")
+        x = clean.counts("valid") / clean.counts("registered")
+        assert r.slope == pytest.approx(stats.linregress(x, y).slope)
+        lo, hi = r.slope_ci
+        assert lo < r.slope < hi
+        assert abs(r.slope - r.reference) < 0.1
+
+    def test_sobyanin_russia_leader_above_one(self, load_dataset):
+        r = dist.sobyanin_sukhovolsky(load_dataset("russia-2011-duma"), n_resamples=50, rng=0)
+        assert r.slope > 1 and r.slope_ci[0] > 1
+        others = r.table[r.table["party"] != "United Russia"]
+        assert (others["slope"] < 0).all()
+
+
+# ---------------------------------------------------------------------------- plots
+class TestPlots:
+    def test_every_plot_draws(self, clean):
+        import matplotlib.pyplot as plt
+
+        ip = dist.integer_percentage_test(clean, party="A", n_resamples=20, rng=0)
+        results = [dist.fingerprint(clean), dist.cumulative_votes(clean), ip,
+                   dist.excess_votes(clean, n_resamples=10, rng=0)]
+        for res in results:
+            ax = res.plot()
+            assert ax.get_xlabel().startswith("Turnout") or ax.get_xlabel().startswith("Result")
+            assert "n = " in ax.get_title() + "".join(t.get_text() for t in ax.texts) + (
+                ax.get_legend().get_title().get_text() if ax.get_legend() else "")
+        ax = ip.plot(dimension="turnout")
+        assert ax.get_xlabel() == "Turnout, ballots_issued/registered (%)"
+        with pytest.raises(ValueError, match="`dimension` must be 'share' or 'turnout'"):
+            ip.plot(dimension="either")
+        plt.close("all")
