@@ -32,6 +32,7 @@ from .digits import (
     _last_spec,
     _lut_codes,
     _mc_setup,
+    _mid_pvalue,
     _percent_codes,
     _point,
     _second_spec,
@@ -248,19 +249,24 @@ def _digit_rows(
         rep = _point(spec, sims)
         boots[name] = rep[np.isfinite(rep)]
     if null == "montecarlo":
-        data = _Data(c, den, None, 0)
-        trials, rate, fixed, _ = _mc_setup(data)
-        parts: dict[str, list[np.ndarray]] = {k: [] for k in _DIGIT_STATS}
-        for size in batch_sizes(n_resamples, c.size, 2**22):
-            sims = _simulate_counts(rng, trials, rate, fixed, c[fixed], None, size)
-            s2 = _tally(_lut_codes(_SPEC_2BL, sims), 10)
-            sl = _tally(_lut_codes(_SPEC_LAST, sims), 10)
-            sp = _tally(_percent_codes(sims, den, 0, True), 10)
-            parts["_2BL"].append(_point(_SPEC_2BL, s2))
-            parts["LastC"].append(_point(_SPEC_LAST, sl))
-            parts["C05s"].append(_point(_SPEC_C05, sl))
-            parts["P05s"].append(_point(_SPEC_C05, sp))
-        mc = {k: np.concatenate(v) for k, v in parts.items()}
+        # 2BL: fitted beta-binomial rates (a station's own rate would carry the memory of
+        # its leading digits); LastC, C05s, P05s: each station's own rate.
+        mc: dict[str, np.ndarray] = {}
+        for model, names in (("fitted", ("_2BL",)), ("plugin", ("LastC", "C05s", "P05s"))):
+            data = _Data(c, den, None, 0, model)
+            trials, rate, fixed, _, disp, _ = _mc_setup(data, None, None)
+            parts: dict[str, list[np.ndarray]] = {k: [] for k in names}
+            for size in batch_sizes(n_resamples, c.size, 2**22):
+                sims = _simulate_counts(rng, trials, rate, fixed, c[fixed], disp, size)
+                if model == "fitted":
+                    parts["_2BL"].append(_point(_SPEC_2BL, _tally(_lut_codes(_SPEC_2BL, sims), 10)))
+                    continue
+                sl = _tally(_lut_codes(_SPEC_LAST, sims), 10)
+                sp = _tally(_percent_codes(sims, den, 0, True), 10)
+                parts["LastC"].append(_point(_SPEC_LAST, sl))
+                parts["C05s"].append(_point(_SPEC_C05, sl))
+                parts["P05s"].append(_point(_SPEC_C05, sp))
+            mc.update({k: np.concatenate(v) for k, v in parts.items()})
     for name in _DIGIT_STATS:
         spec, tally = obs[name]
         v = values[name]
@@ -271,8 +277,9 @@ def _digit_rows(
         lo, hi = basic_bootstrap_ci(v, boots[name], confidence_level)
         if null == "montecarlo":
             null_dist = mc[name][np.isfinite(mc[name])]
-            p = monte_carlo_pvalue(null_dist, v, "two-sided")
-            how = f"size-aware Monte Carlo (binomial, {null_dist.size:,})"
+            p = _mid_pvalue(null_dist, v, "two-sided")
+            model = "fitted beta-binomial" if name == "_2BL" else "plug-in binomial"
+            how = f"size-aware Monte Carlo mid-p ({model}, {null_dist.size:,})"
         else:
             p = monte_carlo_pvalue(boots[name], 2 * v - _REFERENCE[name], "two-sided")
             how = f"bootstrap interval inverted ({boots[name].size:,})"
@@ -393,7 +400,9 @@ def basic_forensics(
         Level of the basic bootstrap intervals (default 0.95).
     null : {'montecarlo', 'bootstrap'}
         p-values of the four digit statistics: the size-aware Monte Carlo null (default;
-        every station's count redrawn from ``Binomial(denominator, count/denominator)``),
+        every station's count redrawn with its own denominator: from a beta-binomial
+        fitted to the stations' rates for _2BL, from ``Binomial(denominator,
+        count/denominator)`` for LastC, C05s and P05s; mid-p values),
         or inversion of the basic bootstrap interval around the textbook value (the
         toolkit's significance rule as a p-value).
     p_adjust : str or None

@@ -1,0 +1,395 @@
+"""Tests of electionstats.digits: exact digits, reference values, peers, nulls, bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from electionstats import DigitRangeWarning, SmallSampleWarning
+from electionstats.digits import (
+    DigitTestResult,
+    benford_first_digit_probs,
+    benford_second_digit_probs,
+    digit_tests,
+    first_digit_test,
+    first_digits,
+    last_digit_test,
+    last_two_digits_test,
+    percent_zero_five_test,
+    second_digit_test,
+    second_digits,
+    zero_five_test,
+)
+
+# ----------------------------------------------------------------------------- digits
+
+
+def test_digit_extraction_matches_string_slicing():
+    rng = np.random.default_rng(0)
+    x = np.concatenate(
+        [
+            np.arange(0, 2000),
+            (10 ** rng.uniform(0, 18.9, 20000)).astype(np.int64),
+            [10**18 - 1, 10**18, np.iinfo(np.int64).max, 99, 100, 999_999, 1_000_000],
+        ]
+    ).astype(np.int64)
+    s = [str(v) for v in x]
+    first = np.array([int(t[0]) if v > 0 else 0 for t, v in zip(s, x, strict=True)])
+    second = np.array([int(t[1]) if len(t) > 1 else -1 for t in s])
+    np.testing.assert_array_equal(first_digits(x), first)
+    np.testing.assert_array_equal(second_digits(x), second)
+
+
+def test_reference_distributions_from_formulas():
+    p1 = benford_first_digit_probs()
+    p2 = benford_second_digit_probs()
+    assert p1.sum() == pytest.approx(1, abs=1e-15)
+    assert p2.sum() == pytest.approx(1, abs=1e-15)
+    # METHODS.md B1 / C19: E[d2] = 4.1874, P(d2 in {0,5}) = 0.2164, P(d2 = 0) = .11968
+    assert p2 @ np.arange(10) == pytest.approx(4.1874, abs=5e-5)
+    assert p2[0] + p2[5] == pytest.approx(0.2164, abs=5e-5)
+    assert p2[0] == pytest.approx(0.11968, abs=5e-6)
+    assert ((np.arange(10) - 4.1874) ** 2) @ p2 == pytest.approx(8.254, abs=1e-3)
+
+
+# ----------------------------------------------------------------------------- hand values
+
+
+def test_hand_computed_statistics():
+    x = [0, 5, 10, 15, 23, 47, 100, 131, 262, 988, 1099]
+    r = zero_five_test(x)
+    assert r.statistic == pytest.approx(5 / 11)  # 0, 5, 10, 15, 100
+    assert r.n == 11 and r.n_excluded == 0
+    r = last_digit_test(x, statistic="mean")  # LastC keeps every count
+    assert r.statistic == pytest.approx(np.mean(np.array(x) % 10))
+    r = last_digit_test(x)  # distribution: counts >= 10 by default
+    assert r.n == 9 and r.n_excluded == 2 and "below 10" in r.excluded_reason
+    r = second_digit_test(x)
+    assert r.statistic == pytest.approx(np.mean([0, 5, 3, 7, 0, 3, 6, 8, 0]))
+    r = last_two_digits_test(x, statistic="repeated")  # 00, 88, 99 of the 9 counts >= 10
+    assert r.statistic == pytest.approx(3 / 9)
+    r = last_two_digits_test(x, statistic="adjacent")  # 10, 23
+    assert r.statistic == pytest.approx(2 / 9)
+    r = percent_zero_five_test([1, 2, 7, 0, 5], [3, 8, 7, 0, 0])
+    # 33.33 -> 33, 25 -> 25, 100, 0/0 dropped, 5/0 = inf -> capped at 100
+    assert r.statistic == pytest.approx(3 / 4) and r.n_excluded == 1
+
+
+def test_percent_rounding_is_half_to_even():
+    # 100 * 1/8 = 12.5 -> 12 (even); 100 * 3/8 = 37.5 -> 38; 100 * 5/40 = 12.5 -> 12
+    r = percent_zero_five_test([1, 3, 5], [8, 8, 40])
+    np.testing.assert_array_equal(r.observed, np.bincount([2, 8, 2], minlength=10))
+
+
+def test_reference_pvalues_match_closed_forms():
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(10, 10_000, 20_000)
+    r = last_digit_test(x)
+    obs = np.bincount(x % 10, minlength=10)
+    chi2 = stats.chisquare(obs)
+    assert r.statistic == pytest.approx(chi2.statistic, rel=1e-12)
+    assert r.pvalue == pytest.approx(chi2.pvalue, rel=1e-9)
+    g = last_digit_test(x, gof="g")
+    assert g.statistic == pytest.approx(
+        stats.power_divergence(obs, lambda_="log-likelihood").statistic, rel=1e-12
+    )
+    z = zero_five_test(x)
+    k = int(np.isin(x % 10, [0, 5]).sum())
+    assert z.pvalue == pytest.approx(stats.binomtest(k, x.size, 0.2).pvalue, rel=1e-12)
+    # exact (convolution) and normal p-values of the mean agree for moderate n
+    m = x[:3000]
+    exact = last_digit_test(m, statistic="mean", method="exact")
+    normal = last_digit_test(m, statistic="mean", method="asymptotic")
+    assert exact.pvalue == pytest.approx(normal.pvalue, abs=0.01)
+
+
+def test_exact_mean_on_tiny_sample_by_enumeration():
+    # n = 2 digits uniform on 0..9: P(sum >= 17) = 3/100 (8+9, 9+8, 9+9)
+    r = last_digit_test([18, 19], statistic="mean", alternative="greater", min_count=0)
+    assert r.pvalue == pytest.approx(3 / 100, abs=1e-12)
+
+
+# ----------------------------------------------------------------------------- peers
+
+# benford_py 0.5.0, decimals=0, on negative_binomial(2, 0.004, 5000) with seed 20261127
+_BENFORD_PY_STORED = {
+    "first": (288.4973, [1067, 774, 690, 640, 556, 400, 329, 300, 244]),
+    "second": (10.706, [602, 563, 526, 535, 459, 492, 440, 454, 470, 454]),
+}
+
+
+def _peer_data():
+    return np.random.default_rng(20261127).negative_binomial(2, 0.004, 5000).astype(np.int64)
+
+
+def _run_benford_py(x):
+    benford = pytest.importorskip("benford")
+    out = {}
+    for key, func, kw in (
+        ("first", benford.first_digits, {"digs": 1}),
+        ("second", benford.second_digit, {}),
+    ):
+        buf = io.StringIO()
+        with warnings.catch_warnings(), contextlib.redirect_stdout(buf):
+            warnings.simplefilter("ignore")
+            df = func(x, decimals=0, show_plot=False, chi_square=True, confidence=95, **kw)
+        chi = float(re.search(r"Chi-square statistic is (\d+\.\d+)", buf.getvalue()).group(1))
+        out[key] = (chi, df.sort_index()["Counts"].tolist())
+    return out
+
+
+@pytest.mark.parametrize("source", ["stored", "live"])
+def test_agrees_with_benford_py(source):
+    x = _peer_data()
+    ref = _BENFORD_PY_STORED if source == "stored" else _run_benford_py(x)
+    first = first_digit_test(x)
+    second = second_digit_test(x, statistic="distribution")
+    assert first.observed.tolist() == ref["first"][1]
+    assert second.observed.tolist() == ref["second"][1]
+    assert first.statistic == pytest.approx(ref["first"][0], abs=1e-4)
+    assert second.statistic == pytest.approx(ref["second"][0], abs=1e-4)
+
+
+# ----------------------------------------------------------------------------- real data
+
+
+def test_russia_2011_united_russia(load_dataset):
+    e = load_dataset("russia-2011-duma")
+    ur = e.counts("United Russia")
+    assert round(second_digit_test(ur).statistic, 4) == 4.2370
+    assert round(last_digit_test(ur, statistic="mean").statistic, 4) == 4.4759
+    assert round(zero_five_test(ur).statistic, 4) == 0.2018
+
+
+# ----------------------------------------------------------------------------- guardrails
+
+
+def test_narrow_range_warns_for_first_digit():
+    x = np.random.default_rng(1).integers(200, 900, 500)
+    with pytest.warns(DigitRangeWarning, match="orders of magnitude"):
+        r = first_digit_test(x)
+    assert r.orders_of_magnitude < 1 and "orders of magnitude" in r.notes
+
+
+def test_many_counts_below_minimum_warn():
+    x = np.r_[np.arange(1, 10), [12, 34]]
+    with pytest.warns(SmallSampleWarning, match="excluded"):
+        r = second_digit_test(x)
+    assert r.n == 2 and r.n_excluded == 9 and "excluded" in r.notes
+
+
+def test_small_expected_cells_use_exact_or_warn():
+    x = [11, 23, 35, 47, 59, 61, 73, 85, 97, 19]
+    r = last_digit_test(x, rng=0)
+    assert "Monte Carlo from the reference multinomial" in r.pvalue_method
+    with pytest.warns(SmallSampleWarning, match="expected cell counts are small"):
+        last_digit_test(x, method="asymptotic")
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("counts", "error", "match"),
+    [
+        ([1, 2, -3], ValueError, r"`counts` has negative values \(e.g. -3\) at positions \[2\]"),
+        ([1.5, 2, 3], ValueError, "non-integer values"),
+        ([1, np.nan, 3], ValueError, "NaN values .* nan_policy='omit'"),
+        ([], ValueError, "`counts` is empty"),
+        (["12", "abc"], TypeError, "holds text"),
+        (np.array(["12", "30"]), TypeError, "holds text"),
+        ([1, np.inf], ValueError, "infinite"),
+        ([True, False], TypeError, "booleans"),
+        ([[1, 2], [3, 4]], ValueError, "one-dimensional"),
+        ("123", TypeError, "not a string"),
+    ],
+)
+def test_bad_counts_raise(counts, error, match):
+    with pytest.raises(error, match=match):
+        last_digit_test(counts)
+
+
+def test_all_zero_counts():
+    with pytest.raises(ValueError, match=r"no counts left .* 5 below 1 \(zeros have no first"):
+        first_digit_test([0, 0, 0, 0, 0])
+    r = zero_five_test([0, 0, 0, 0, 0])  # the toolkit keeps zeros: they end in 0
+    assert r.statistic == 1.0 and r.n == 5
+
+
+def test_nan_omit_is_reported_and_nullable_series_accepted():
+    s = pd.Series([12, None, 45, 78, 1000], dtype="Int64")
+    r = last_digit_test(s, nan_policy="omit", min_count=0, method="exact", rng=0)
+    assert r.n == 4 and r.n_excluded == 1 and "1 NaN omitted" in r.excluded_reason
+    with pytest.raises(ValueError, match="index labels"):
+        last_digit_test(pd.Series([3, -1], index=["a", "b"]))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"null": "bogus"}, "`null` must be one of"),
+        ({"gof": "ks"}, "`gof` must be one of"),
+        ({"method": "fast"}, "`method` must be one of"),
+        ({"nan_policy": "skip"}, "`nan_policy` must be one of"),
+        ({"null": "montecarlo"}, "pass `denominator="),
+        ({"null": "bootstrap"}, "applies to mean and share statistics"),
+        ({"statistic": "median"}, "`statistic` must be"),
+        ({"min_count": -1}, "`min_count` must be a non-negative integer"),
+        ({"alternative": "less"}, "distribution tests are one-sided"),
+        ({"dispersion": 0.1}, "only applies to null='montecarlo'"),
+        ({"denominator": [1, 2]}, "one value per count"),
+    ],
+)
+def test_bad_options_raise(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        last_digit_test([12, 13, 14], **kwargs)
+
+
+# ----------------------------------------------------------------------------- nulls
+
+
+def _clean_election(rng, n):
+    reg = rng.integers(300, 3000, n)
+    rate = rng.beta(30, 20, n)
+    return rng.binomial(reg, rate), reg
+
+
+def test_montecarlo_is_reproducible_and_size_aware():
+    rng = np.random.default_rng(5)
+    ballots, reg = _clean_election(rng, 2000)
+    a = second_digit_test(ballots, null="montecarlo", denominator=reg, n_resamples=200, rng=7)
+    b = second_digit_test(ballots, null="montecarlo", denominator=reg, n_resamples=200, rng=7)
+    assert a.pvalue == b.pvalue and a.expected_value == b.expected_value
+    # station sizes 300..3000 x 0.6: the size-aware 2BL is far from 4.187 and close to the data
+    assert abs(a.expected_value - a.statistic) < 4 * a.null_distribution.std()
+    assert abs(a.expected_value - a.reference_value) > 0.1
+    assert isinstance(a, DigitTestResult) and a.null_distribution.shape == (200,)
+
+
+def test_beta_binomial_widens_the_null():
+    rng = np.random.default_rng(6)
+    c, d = _clean_election(rng, 1000)
+    kw = {"null": "montecarlo", "denominator": d, "n_resamples": 300, "statistic": "mean"}
+    narrow = last_digit_test(c, rng=1, **kw).null_distribution.std()
+    wide = last_digit_test(c, rng=1, dispersion=0.2, **kw).null_distribution.std()
+    assert wide >= narrow * 0.9  # last digits stay uniform; never narrower by much
+    f_narrow = first_digit_test(c, null="montecarlo", denominator=d, n_resamples=300, rng=1)
+    f_wide = first_digit_test(
+        c, null="montecarlo", denominator=d, n_resamples=300, rng=1, dispersion=0.2
+    )
+    assert (f_wide.band_high - f_wide.band_low).sum() > (f_narrow.band_high - f_narrow.band_low).sum()
+
+
+def test_bootstrap_pvalue_consistent_with_interval():
+    rng = np.random.default_rng(8)
+    x = rng.integers(10, 2000, 3000)
+    x[:300] = x[:300] // 10 * 10  # extra zeros
+    for f in (zero_five_test, lambda v, **k: second_digit_test(v, **k)):
+        r = f(x, null="bootstrap", n_resamples=999, rng=2)
+        lo, hi = r.confidence_interval
+        assert (lo > r.reference_value or hi < r.reference_value) == (r.pvalue < 0.05)
+    r = zero_five_test(x, null="bootstrap", n_resamples=999, rng=2)
+    assert r.pvalue < 0.01 and r.confidence_interval[0] > 0.2
+
+
+def test_digit_tests_bundle():
+    rng = np.random.default_rng(9)
+    c, d = _clean_election(rng, 3000)
+    with pytest.warns(DigitRangeWarning):
+        res = digit_tests(c, denominator=d)
+    assert [r.test.split(" ")[0] for r in res] == ["first", "2BL", "last", "C05s", "repeated", "P05s"]
+    table = pd.concat([r.to_frame() for r in res], ignore_index=True)
+    assert {"statistic", "pvalue", "n", "n_excluded", "excluded_reason"} <= set(table.columns)
+    with pytest.raises(ValueError, match="unknown names"):
+        digit_tests(c, tests=["benford"])
+
+
+# ----------------------------------------------------------------------------- calibration
+
+_N_ELECTIONS = 1000
+_N_STATIONS = 300
+_B = 99  # exact level 5/100 with (1 + #)/(1 + B)
+
+
+def _calibration_tests():
+    return {
+        "first": lambda c, d, g: first_digit_test(c, null="montecarlo", denominator=d, n_resamples=_B, rng=g),
+        "2BL": lambda c, d, g: second_digit_test(c, null="montecarlo", denominator=d, n_resamples=_B, rng=g),
+        "last": lambda c, d, g: last_digit_test(
+            c, null="montecarlo", denominator=d, n_resamples=_B, rng=g, min_count=0
+        ),
+        "C05s": lambda c, d, g: zero_five_test(c, null="montecarlo", denominator=d, n_resamples=_B, rng=g),
+        "P05s": lambda c, d, g: percent_zero_five_test(c, d, null="montecarlo", n_resamples=_B, rng=g),
+        "repeated": lambda c, d, g: last_two_digits_test(
+            c, null="montecarlo", denominator=d, n_resamples=_B, rng=g
+        ),
+        "adjacent": lambda c, d, g: last_two_digits_test(
+            c, statistic="adjacent", null="montecarlo", denominator=d, n_resamples=_B, rng=g
+        ),
+    }
+
+
+def test_size_aware_null_is_calibrated_on_clean_elections():
+    """1,000 clean simulated elections: every size-aware test rejects 3.5-6.5 % at 5 %.
+
+    Design: 300 stations, registered ~ U{300..3000}, turnout ~ Beta(30, 20) per station,
+    party A ~ Binomial(ballots, Beta(8, 12)); tests on ballots (denominator registered)
+    and on A's votes (denominator ballots), alternating between elections.
+    """
+    rng = np.random.default_rng(20261127)
+    tests = _calibration_tests()
+    rejections = dict.fromkeys(tests, 0)
+    for i in range(_N_ELECTIONS):
+        ballots, reg = _clean_election(rng, _N_STATIONS)
+        if i % 2:
+            c, d = rng.binomial(ballots, rng.beta(8, 12, _N_STATIONS)), ballots
+        else:
+            c, d = ballots, reg
+        for name, test in tests.items():
+            rejections[name] += test(c, d, rng).pvalue <= 0.05
+    rates = {k: v / _N_ELECTIONS for k, v in rejections.items()}
+    assert all(0.035 <= r <= 0.065 for r in rates.values()), rates
+
+
+def test_plugin_rates_are_conservative_for_leading_digits():
+    """Documented limitation: each station's own rate remembers its leading digits."""
+    rng = np.random.default_rng(4)
+    p_plugin, p_fitted = [], []
+    for _ in range(100):
+        c, d = _clean_election(rng, 300)
+        kw = {"null": "montecarlo", "denominator": d, "n_resamples": 99, "rng": rng}
+        p_plugin.append(first_digit_test(c, rate_model="plugin", **kw).pvalue)
+        p_fitted.append(first_digit_test(c, **kw).pvalue)
+    assert np.median(p_plugin) > 0.7 > np.median(p_fitted) > 0.3
+
+
+def test_fabricated_last_digits_are_detected():
+    """30 % of 3,000 stations get human-like last digits (documented distribution).
+
+    Fabricated last digits follow HUMAN = (.05, .11, .12, .12, .11, .06, .12, .13, .11, .07)
+    for 0..9 (people avoid 0 and 5 and favour middle digits), and the fabricated units
+    digit never repeats the tens digit (Beber and Scacco: fabricators under-use repeats).
+    """
+    human = np.array([0.05, 0.11, 0.12, 0.12, 0.11, 0.06, 0.12, 0.13, 0.11, 0.07])
+    rng = np.random.default_rng(11)
+    c, d = _clean_election(rng, 3000)
+    fake = rng.random(c.size) < 0.3
+    tens = (c // 10) % 10
+    units = rng.choice(10, size=c.size, p=human)
+    units = np.where(units == tens, (units + 1) % 10, units)  # no repeated pairs
+    forged = np.where(fake, c - c % 10 + units, c)
+    kw = {"null": "montecarlo", "denominator": d, "n_resamples": 999, "rng": 3}
+    assert last_digit_test(forged, **kw).pvalue < 0.01
+    assert last_digit_test(forged).pvalue < 0.01
+    assert last_two_digits_test(forged, alternative="less", **kw).pvalue < 0.01
+    assert zero_five_test(forged, alternative="less").pvalue < 0.01
+    # and the untouched counts are not flagged
+    assert last_digit_test(c, **kw).pvalue > 0.05

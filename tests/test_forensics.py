@@ -1,0 +1,130 @@
+"""Tests of basic_forensics: the Election Forensics Toolkit's published table, p-values, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import electionstats as es
+from electionstats.forensics import STATISTICS, ForensicsTable, basic_forensics
+
+
+@pytest.fixture(scope="module")
+def albania_table(load_dataset):
+    e = load_dataset("albania-2013")
+    return basic_forensics(e, ["Turnout", "C035"], by="prefecture", n_resamples=300, rng=1)
+
+
+@pytest.mark.parametrize(
+    ("prefecture", "expected"),
+    [
+        # EFToolkit README, inst/figures/EFT_table.png (METHODS.md C1), Turnout rows
+        ("BERAT", {"_2BL": 4.244, "P05s": 0.197, "C05s": 0.217, "Skew": 0.261, "Kurt": 3.474,
+                   "DipT": 0.651, "n": 300}),
+        ("DIBER", {"_2BL": 4.167, "P05s": 0.221, "C05s": 0.225, "Skew": 1.685, "Kurt": 4.954,
+                   "DipT": 0.0, "n": 258}),
+    ],
+)
+def test_albania_matches_the_toolkit(albania_table, prefecture, expected):
+    wide = albania_table.to_frame()
+    row = wide[(wide["group"] == prefecture) & (wide["column"] == "Turnout")].iloc[0]
+    for key, value in expected.items():
+        assert round(float(row[key]), 3) == value, key
+
+
+def test_albania_intervals_are_near_the_toolkit(albania_table):
+    # EFT's own intervals (R = 100, METHODS.md C2) are stochastic: loose bounds only
+    wide = albania_table.to_frame().set_index(["group", "column"])
+    berat = wide.loc[("BERAT", "Turnout")]
+    assert berat["_2BL_low"] == pytest.approx(3.92, abs=0.15)
+    assert berat["_2BL_high"] == pytest.approx(4.561, abs=0.15)
+    assert berat["Kurt_low"] == pytest.approx(2.265, abs=0.5)
+    assert berat["Skew_low"] < 0.261 < berat["Skew_high"]
+
+
+def test_table_structure_and_adjustment(albania_table):
+    long = albania_table.to_frame(long=True)
+    assert len(long) == 12 * 2 * len(STATISTICS)
+    ok = long["pvalue"].notna()
+    # Sobyanin has no reference; Turnout has no Sobyanin / Corr
+    assert not long.loc[long["statistic"] == "Sobyanin", "pvalue"].notna().any()
+    assert long.loc[(long["column"] == "Turnout") & (long["statistic"] == "Corr"), "value"].isna().all()
+    from statsmodels.stats.multitest import multipletests
+
+    expected = multipletests(long.loc[ok, "pvalue"], method="fdr_bh")[1]
+    np.testing.assert_allclose(long.loc[ok, "pvalue_adjusted"], expected)
+    assert (long.loc[ok, "pvalue_adjusted"] >= long.loc[ok, "pvalue"]).all()
+    html = albania_table._repr_html_()
+    assert "BERAT" in html and "adjusted" in html
+
+
+def test_russia_leader_values(load_dataset):
+    e = load_dataset("russia-2011-duma")
+    sub = e.subset(e.data["region"].to_numpy() == e.data["region"].iloc[0])
+    table = basic_forensics(sub, ["United Russia"], n_resamples=50, rng=0).to_frame()
+    ur = sub.counts("United Russia")
+    from electionstats.digits import second_digit_test, zero_five_test
+
+    assert table["_2BL"].iloc[0] == pytest.approx(second_digit_test(ur).statistic)
+    assert table["C05s"].iloc[0] == pytest.approx(zero_five_test(ur).statistic)
+
+
+def _simulated(rng, n=600, fraud=0.0):
+    reg = rng.integers(300, 3000, n)
+    turnout = rng.beta(30, 20, n)
+    ballots = rng.binomial(reg, turnout)
+    a = rng.binomial(ballots, rng.beta(10, 10, n))
+    stuffed = rng.random(n) < fraud
+    add = (0.9 * reg - ballots).clip(0).astype(int)
+    ballots = np.where(stuffed, ballots + add, ballots)
+    a = np.where(stuffed, a + add, a)
+    df = pd.DataFrame({"id": np.arange(n), "reg": reg, "b": ballots, "A": a, "B": ballots - a,
+                       "region": np.where(np.arange(n) < n // 2, "N", "S")})
+    return es.Election.from_frame(df, station_id="id", registered="reg", ballots_found="b",
+                                  parties=["A", "B"], region=["region"], consistency="report")
+
+
+def test_ballot_stuffing_shows_in_correlation():
+    clean = basic_forensics(_simulated(np.random.default_rng(1)), ["A"], n_resamples=300, rng=2)
+    fraud = basic_forensics(_simulated(np.random.default_rng(1), fraud=0.15), ["A"],
+                            n_resamples=300, rng=2)
+    c, f = clean.to_frame().iloc[0], fraud.to_frame().iloc[0]
+    assert c["Corr_padj"] > 0.05 and f["Corr_p"] < 0.01 and f["Corr_padj"] < 0.05
+    assert f["Corr"] > 0.3
+
+
+def test_reproducible_with_seed_and_bootstrap_null():
+    e = _simulated(np.random.default_rng(3))
+    a = basic_forensics(e, by="region", n_resamples=100, rng=5).to_frame()
+    b = basic_forensics(e, by="region", n_resamples=100, rng=5).to_frame()
+    pd.testing.assert_frame_equal(a, b)
+    boot = basic_forensics(e, n_resamples=200, null="bootstrap", rng=5).to_frame(long=True)
+    assert boot.loc[boot["statistic"] == "_2BL", "pvalue_method"].str.contains("bootstrap").all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"columns": ["Nobody"]}, KeyError, "neither 'Turnout' nor a party"),
+        ({"by": "province"}, KeyError, "not a region level"),
+        ({"p_adjust": "magic"}, ValueError, "`p_adjust` must be None or one of"),
+        ({"null": "exact"}, ValueError, "`null` must be one of"),
+        ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
+        ({"ballots": "spoilt"}, KeyError, "not a count column"),
+    ],
+)
+def test_bad_arguments(kwargs, error, match):
+    e = _simulated(np.random.default_rng(4), n=50)
+    with pytest.raises(error, match=match):
+        basic_forensics(e, **kwargs)
+    with pytest.raises(TypeError, match="must be an electionstats.Election"):
+        basic_forensics(pd.DataFrame())
+
+
+def test_plot_and_type():
+    e = _simulated(np.random.default_rng(6), n=120)
+    t = basic_forensics(e, by="region", n_resamples=50, rng=0)
+    assert isinstance(t, ForensicsTable)
+    ax = t.plot()
+    assert len(ax.get_yticklabels()) == 4
