@@ -161,6 +161,38 @@ def _needs_registered(election: Election, what: str) -> None:
         )
 
 
+def _common_iv(
+    election: Any, what: str, party: Any, turnout: Any, base: Any = None
+) -> tuple[str, str, str]:
+    """Validate the election, the party, the turnout numerator and the share base."""
+    _check_election(election)
+    _needs_registered(election, what)
+    party = _resolve_party(election, party)
+    turnout = _check_expr(election, _default_turnout(election) if turnout is None else turnout,
+                          "turnout")
+    base = _check_expr(election, _default_base(election) if base is None else base, "base")
+    return party, turnout, base
+
+
+def _check_min_registered(min_registered: Any) -> int:
+    if isinstance(min_registered, bool) or not isinstance(min_registered, (int, np.integer)) \
+            or min_registered < 0:
+        raise ValueError(
+            f"`min_registered` must be a non-negative integer (got {min_registered!r})."
+        )
+    return int(min_registered)
+
+
+def _check_bootstrap(n_resamples: Any, confidence_level: Any) -> int:
+    """Number of bootstrap replicates (0 allowed: no intervals) and the level."""
+    n_resamples = 0 if n_resamples == 0 else check_n_resamples(n_resamples)
+    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
+        raise ValueError(
+            f"`confidence_level` must be a float in (0, 1) (got {confidence_level!r})."
+        )
+    return n_resamples
+
+
 def _rational(value: float, name: str) -> Fraction:
     """A float option as an exact fraction (0.05 -> 1/20), for exact integer arithmetic."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -227,9 +259,21 @@ def _small(n: int, minimum: int, what: str) -> bool:
     return False
 
 
+@dataclasses.dataclass(frozen=True)
+class _StationResult(Result):
+    """Fields every result of this module has: the party, the stations used and left out."""
+
+    party: str = ""
+    n: int = 0
+    n_excluded: int = 0
+    excluded_reason: str = ""
+    election_name: str = ""
+    exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
+
+
 # ---------------------------------------------------------------------------- fingerprint
 @dataclasses.dataclass(frozen=True)
-class FingerprintResult(Result):
+class FingerprintResult(_StationResult):
     """Election fingerprint: 2-D histogram of turnout and a party's share.
 
     Descriptive: ``statistic`` and ``pvalue`` are NaN. ``counts[i, j]`` is the weight of
@@ -237,22 +281,16 @@ class FingerprintResult(Result):
     ``share_edges``, as fractions); ``turnout_hist`` and ``share_hist`` are the margins.
     """
 
-    party: str = ""
     turnout_definition: str = ""
     share_definition: str = ""
     weights: str = "stations"
     bin_width: float = 0.01
-    n: int = 0
-    n_excluded: int = 0
-    excluded_reason: str = ""
     total_weight: float = float("nan")
     counts: np.ndarray = dataclasses.field(default=None, repr=False)
     turnout_edges: np.ndarray = dataclasses.field(default=None, repr=False)
     share_edges: np.ndarray = dataclasses.field(default=None, repr=False)
     turnout_hist: np.ndarray = dataclasses.field(default=None, repr=False)
     share_hist: np.ndarray = dataclasses.field(default=None, repr=False)
-    exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
-    election_name: str = ""
 
     method: ClassVar[str] = "Election fingerprint (turnout x share histogram)"
     citations: ClassVar[tuple[str, ...]] = ("klimek2012",)
@@ -303,12 +341,7 @@ def _fingerprint_iv(
     election: Election, party: Any, turnout: Any, base: Any, weights: Any,
     bin_width: Any, preset: Any, min_registered: Any,
 ) -> tuple[str, str, str, int, int]:
-    _check_election(election)
-    _needs_registered(election, "fingerprint")
-    party = _resolve_party(election, party)
-    turnout = _check_expr(election, _default_turnout(election) if turnout is None else turnout,
-                          "turnout")
-    base = _check_expr(election, _default_base(election) if base is None else base, "base")
+    party, turnout, base = _common_iv(election, "fingerprint", party, turnout, base)
     if weights not in _WEIGHT_OPTIONS:
         raise ValueError(f"`weights` must be one of {_WEIGHT_OPTIONS} (got {weights!r}).")
     n_bins = _check_bin_width(bin_width)
@@ -318,11 +351,7 @@ def _fingerprint_iv(
         )
     if min_registered is None:
         min_registered = _FINGERPRINT_PRESETS[preset]["min_registered"]
-    if isinstance(min_registered, bool) or not isinstance(min_registered, (int, np.integer)) \
-            or min_registered < 0:
-        raise ValueError(
-            f"`min_registered` must be a non-negative integer (got {min_registered!r})."
-        )
+    min_registered = _check_min_registered(min_registered)
     return party, turnout, base, n_bins, int(min_registered)
 
 
@@ -416,16 +445,8 @@ def fingerprint(
     party, turnout, base, n_bins, min_registered = _fingerprint_iv(
         election, party, turnout, base, weights, bin_width, preset, min_registered
     )
-    reg = election.counts("registered")
-    bal = election.counts(turnout)
-    den = election.counts(base)
-    votes = election.counts(party)
-    ex = _Exclusions(len(reg))
-    ex.drop(reg == 0, "zero registered")
-    ex.drop(den == 0, f"zero {base}")
-    ex.drop(reg < min_registered, f"registered < {min_registered}")
-    ex.drop(bal > reg, f"turnout ({turnout}/registered) above 100 %")
-    ex.drop(votes > den, f"{party} share of {base} above 100 %")
+    reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
+                                               min_registered=min_registered)
     k = ex.keep
     ti = _bin_index(bal[k], reg[k], n_bins)
     sj = _bin_index(votes[k], den[k], n_bins)
@@ -457,7 +478,7 @@ def fingerprint(
 
 # ---------------------------------------------------------------------------- cumulative
 @dataclasses.dataclass(frozen=True)
-class CumulativeVotesResult(Result):
+class CumulativeVotesResult(_StationResult):
     """Cumulative votes against turnout (Klimek et al. 2012, Fig. 3).
 
     ``cumulative_party[i]`` is the party's votes at stations with turnout below
@@ -467,18 +488,13 @@ class CumulativeVotesResult(Result):
     turnout of 80 % or more (``high_turnout``), ``pvalue`` is NaN.
     """
 
-    party: str = ""
     turnout_definition: str = ""
     high_turnout: float = 0.8
     bin_width: float = 0.01
-    n: int = 0
-    n_excluded: int = 0
-    excluded_reason: str = ""
     turnout_edges: np.ndarray = dataclasses.field(default=None, repr=False)
     cumulative_party: np.ndarray = dataclasses.field(default=None, repr=False)
     cumulative_others: np.ndarray = dataclasses.field(default=None, repr=False)
     cumulative_registered: np.ndarray = dataclasses.field(default=None, repr=False)
-    election_name: str = ""
 
     method: ClassVar[str] = "Cumulative votes against turnout"
     citations: ClassVar[tuple[str, ...]] = ("klimek2012",)
@@ -555,22 +571,12 @@ def cumulative_votes(
     >>> round(cv.statistic, 3)
     0.6
     """
-    _check_election(election)
-    _needs_registered(election, "cumulative_votes")
-    party = _resolve_party(election, party)
-    turnout = _check_expr(election, _default_turnout(election) if turnout is None else turnout,
-                          "turnout")
-    base = _check_expr(election, _default_base(election) if base is None else base, "base")
+    party, turnout, base = _common_iv(election, "cumulative_votes", party, turnout, base)
     n_bins = _check_bin_width(bin_width)
     if not isinstance(high_turnout, (int, float)) or not 0 < high_turnout <= 1:
         raise ValueError(f"`high_turnout` must be in (0, 1] (got {high_turnout!r}).")
-    reg = election.counts("registered")
-    bal = election.counts(turnout)
-    den = election.counts(base)
-    votes = election.counts(party)
-    ex = _Exclusions(len(reg))
-    ex.drop(reg == 0, "zero registered")
-    ex.drop(bal > reg, f"turnout ({turnout}/registered) above 100 %")
+    reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
+                                               zero_base=False)
     k = ex.keep
     idx = _bin_index(bal[k], reg[k], n_bins)
     cp = np.cumsum(np.bincount(idx, weights=votes[k], minlength=n_bins))
@@ -599,7 +605,7 @@ def cumulative_votes(
 
 # ---------------------------------------------------------------------------- integer %
 @dataclasses.dataclass(frozen=True)
-class IntegerPercentageResult(Result):
+class IntegerPercentageResult(_StationResult):
     """Integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016).
 
     ``statistic`` = ``observed``: the number (or weighted sum) of included stations whose
@@ -618,15 +624,11 @@ class IntegerPercentageResult(Result):
     excess: float = float("nan")
     threshold: float = float("nan")
     dimension: str = "either"
-    party: str = ""
     preset: str | None = None
     weights: str = "stations"
     period: float = 1.0
     tolerance: float = 0.05
     n_resamples: int = 0
-    n: int = 0
-    n_excluded: int = 0
-    excluded_reason: str = ""
     observed_turnout: float = float("nan")
     observed_share: float = float("nan")
     excess_turnout: float = float("nan")
@@ -635,7 +637,6 @@ class IntegerPercentageResult(Result):
     share_definition: str = ""
     by_dimension: pd.DataFrame = dataclasses.field(default=None, repr=False)
     null_distribution: np.ndarray = dataclasses.field(default=None, repr=False)
-    exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
     bin_centers: np.ndarray = dataclasses.field(default=None, repr=False)
     hist_turnout: np.ndarray = dataclasses.field(default=None, repr=False)
     hist_share: np.ndarray = dataclasses.field(default=None, repr=False)
@@ -643,7 +644,6 @@ class IntegerPercentageResult(Result):
     null_hist_low: np.ndarray = dataclasses.field(default=None, repr=False)
     null_hist_high: np.ndarray = dataclasses.field(default=None, repr=False)
     envelope_level: float = 0.99
-    election_name: str = ""
 
     method: ClassVar[str] = "Integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016)"
     citations: ClassVar[tuple[str, ...]] = ("kobak2016aoas", "kobak2016significance",
@@ -736,11 +736,7 @@ def _integer_percentage_iv(
                           "turnout")
     base = _check_expr(election, _default_base(election) if base is None else base, "base")
     min_registered = spec["min_registered"] if min_registered is None else min_registered
-    if isinstance(min_registered, bool) or not isinstance(min_registered, (int, np.integer)) \
-            or min_registered < 0:
-        raise ValueError(
-            f"`min_registered` must be a non-negative integer (got {min_registered!r})."
-        )
+    min_registered = _check_min_registered(min_registered)
     max_rate = _rational(spec["max_rate"] if max_rate is None else max_rate, "max_rate")
     if not 0 < max_rate <= 1:
         raise ValueError(f"`max_rate` must be in (0, 1] (got {float(max_rate)}).")
@@ -1007,7 +1003,7 @@ def integer_percentage_test(
 
 # ---------------------------------------------------------------------------- excess votes
 @dataclasses.dataclass(frozen=True)
-class ExcessVotesResult(Result):
+class ExcessVotesResult(_StationResult):
     """Shpilkin's anomalous votes by turnout extrapolation.
 
     ``statistic`` = ``anomalous_votes``: the party's votes above what its clean ratio to
@@ -1031,16 +1027,12 @@ class ExcessVotesResult(Result):
     clean_share: float = float("nan")
     official_turnout: float = float("nan")
     official_share: float = float("nan")
-    party: str = ""
     by: str | None = None
     peak: str = "votes"
     ratio: str = "peak_bin"
     bin_width: float = 0.01
     confidence_level: float = 0.95
     n_resamples: int = 0
-    n: int = 0
-    n_excluded: int = 0
-    excluded_reason: str = ""
     turnout_definition: str = ""
     share_definition: str = ""
     bin_centers: np.ndarray = dataclasses.field(default=None, repr=False)
@@ -1050,8 +1042,6 @@ class ExcessVotesResult(Result):
     regional: pd.DataFrame = dataclasses.field(default=None, repr=False)
     sensitivity: pd.DataFrame = dataclasses.field(default=None, repr=False)
     replicates: np.ndarray = dataclasses.field(default=None, repr=False)
-    exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
-    election_name: str = ""
 
     method: ClassVar[str] = "Shpilkin excess votes (turnout extrapolation)"
     citations: ClassVar[tuple[str, ...]] = ("shpilkin2009", "mebane2015eft", "kobak2016aoas")
@@ -1152,12 +1142,7 @@ def _excess_votes_iv(
     election: Election, party: Any, turnout: Any, base: Any, by: Any, bin_width: Any,
     peak: Any, ratio: Any, n_resamples: Any, confidence_level: Any,
 ) -> tuple[str, str, str, int, int]:
-    _check_election(election)
-    _needs_registered(election, "excess_votes")
-    party = _resolve_party(election, party)
-    turnout = _check_expr(election, _default_turnout(election) if turnout is None else turnout,
-                          "turnout")
-    base = _check_expr(election, _default_base(election) if base is None else base, "base")
+    party, turnout, base = _common_iv(election, "excess_votes", party, turnout, base)
     if by is not None and by not in election.regions and by not in election.extra:
         raise ValueError(
             f"`by`={by!r} is not a region level of this election; levels: "
@@ -1173,11 +1158,7 @@ def _excess_votes_iv(
         raise ValueError(f"`peak` must be one of {_PEAKS} or a number in (0, 1) (got {peak!r}).")
     if ratio not in _RATIOS:
         raise ValueError(f"`ratio` must be one of {_RATIOS} (got {ratio!r}).")
-    n_resamples = 0 if n_resamples == 0 else check_n_resamples(n_resamples)
-    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be a float in (0, 1) (got {confidence_level!r})."
-        )
+    n_resamples = _check_bootstrap(n_resamples, confidence_level)
     return party, turnout, base, n_bins, n_resamples
 
 
@@ -1303,14 +1284,8 @@ def excess_votes(
         confidence_level,
     )
     rng = as_generator(rng)
-    reg = election.counts("registered")
-    bal = election.counts(turnout)
-    den = election.counts(base)
-    votes = election.counts(party)
-    ex = _Exclusions(len(reg))
-    ex.drop(reg == 0, "zero registered")
-    ex.drop(bal > reg, f"turnout ({turnout}/registered) above 100 %")
-    ex.drop(votes > den, f"{party} votes above {base}")
+    reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
+                                               zero_base=False)
     k = ex.keep
     n = int(k.sum())
     if by is None:
@@ -1429,7 +1404,7 @@ def excess_votes(
 
 # ---------------------------------------------------------------------------- shape
 @dataclasses.dataclass(frozen=True)
-class ShapeStatisticsResult(Result):
+class ShapeStatisticsResult(_StationResult):
     """Shape of the turnout and share distributions, with bootstrap intervals.
 
     One scalar field per statistic with a basic bootstrap interval ``<name>_ci``;
@@ -1438,7 +1413,6 @@ class ShapeStatisticsResult(Result):
     ``pvalue`` are NaN: this is a panel of descriptive statistics.
     """
 
-    party: str = ""
     turnout_skewness: float = float("nan")
     turnout_skewness_ci: tuple[float, float] = (float("nan"), float("nan"))
     turnout_kurtosis: float = float("nan")
@@ -1457,13 +1431,9 @@ class ShapeStatisticsResult(Result):
     share_dip_pvalue: float = float("nan")
     confidence_level: float = 0.95
     n_resamples: int = 0
-    n: int = 0
-    n_excluded: int = 0
-    excluded_reason: str = ""
     turnout_definition: str = ""
     share_definition: str = ""
     table: pd.DataFrame = dataclasses.field(default=None, repr=False)
-    exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
 
     method: ClassVar[str] = "Shape statistics of turnout and vote share"
     citations: ClassVar[tuple[str, ...]] = ("mebane2015eft", "hartigan1985")
@@ -1531,19 +1501,35 @@ def _shape_replicates(x: np.ndarray, y: np.ndarray, n_resamples: int,
         ])
 
 
-def _rates(
-    election: Election, party: str, turnout: str, base: str, min_registered: int,
-) -> tuple[np.ndarray, np.ndarray, _Exclusions]:
+def _station_counts(
+    election: Election, party: str, turnout: str, base: str, *, min_registered: int = 0,
+    zero_base: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, _Exclusions]:
+    """Registered, turnout numerator, base and party counts, with the exclusion rules.
+
+    Excluded (counted under the first rule that applies): zero registered, zero base
+    (if ``zero_base``), fewer than ``min_registered`` voters, turnout above 100 %, party
+    above its base.
+    """
     reg = election.counts("registered")
     bal = election.counts(turnout)
     den = election.counts(base)
     votes = election.counts(party)
     ex = _Exclusions(len(reg))
     ex.drop(reg == 0, "zero registered")
-    ex.drop(den == 0, f"zero {base}")
+    if zero_base:
+        ex.drop(den == 0, f"zero {base}")
     ex.drop(reg < min_registered, f"registered < {min_registered}")
     ex.drop(bal > reg, f"turnout ({turnout}/registered) above 100 %")
     ex.drop(votes > den, f"{party} share of {base} above 100 %")
+    return reg, bal, den, votes, ex
+
+
+def _rates(
+    election: Election, party: str, turnout: str, base: str, min_registered: int,
+) -> tuple[np.ndarray, np.ndarray, _Exclusions]:
+    reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
+                                               min_registered=min_registered)
     k = ex.keep
     return bal[k] / reg[k], votes[k] / den[k], ex
 
@@ -1631,22 +1617,9 @@ def shape_statistics(
     >>> bool(lo < 0 < hi)
     True
     """
-    _check_election(election)
-    _needs_registered(election, "shape_statistics")
-    party = _resolve_party(election, party)
-    turnout = _check_expr(election, _default_turnout(election) if turnout is None else turnout,
-                          "turnout")
-    base = _check_expr(election, _default_base(election) if base is None else base, "base")
-    if isinstance(min_registered, bool) or not isinstance(min_registered, (int, np.integer)) \
-            or min_registered < 0:
-        raise ValueError(
-            f"`min_registered` must be a non-negative integer (got {min_registered!r})."
-        )
-    n_resamples = 0 if n_resamples == 0 else check_n_resamples(n_resamples)
-    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be a float in (0, 1) (got {confidence_level!r})."
-        )
+    party, turnout, base = _common_iv(election, "shape_statistics", party, turnout, base)
+    min_registered = _check_min_registered(min_registered)
+    n_resamples = _check_bootstrap(n_resamples, confidence_level)
     rng = as_generator(rng)
     x, y, ex = _rates(election, party, turnout, base, int(min_registered))
     n = x.size
@@ -1691,7 +1664,7 @@ def shape_statistics(
 
 
 @dataclasses.dataclass(frozen=True)
-class SobyaninSukhovolskyResult(Result):
+class SobyaninSukhovolskyResult(_StationResult):
     """Classical Sobyanin-Sukhovolsky regression of votes over registered on turnout.
 
     ``table``: per party the OLS slope of ``votes / registered`` on turnout, its basic
@@ -1699,18 +1672,13 @@ class SobyaninSukhovolskyResult(Result):
     turnout numerator nationally). ``statistic`` = ``slope`` of ``party``; ``pvalue`` NaN.
     """
 
-    party: str = ""
     slope: float = float("nan")
     slope_ci: tuple[float, float] = (float("nan"), float("nan"))
     reference: float = float("nan")
     confidence_level: float = 0.95
     n_resamples: int = 0
-    n: int = 0
-    n_excluded: int = 0
-    excluded_reason: str = ""
     turnout_definition: str = ""
     table: pd.DataFrame = dataclasses.field(default=None, repr=False)
-    exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
 
     method: ClassVar[str] = "Sobyanin-Sukhovolsky regression (votes/registered on turnout)"
     citations: ClassVar[tuple[str, ...]] = ("sobyanin1995", "myagkov2009")
@@ -1803,16 +1771,8 @@ def sobyanin_sukhovolsky(
     >>> float(round(res.table["slope"].sum(), 10)), abs(res.slope - 0.6) < 0.05
     (1.0, True)
     """
-    _check_election(election)
-    _needs_registered(election, "sobyanin_sukhovolsky")
-    party = _resolve_party(election, party)
-    turnout = _check_expr(election, _default_turnout(election) if turnout is None else turnout,
-                          "turnout")
-    n_resamples = 0 if n_resamples == 0 else check_n_resamples(n_resamples)
-    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be a float in (0, 1) (got {confidence_level!r})."
-        )
+    party, turnout, _ = _common_iv(election, "sobyanin_sukhovolsky", party, turnout)
+    n_resamples = _check_bootstrap(n_resamples, confidence_level)
     rng = as_generator(rng)
     reg = election.counts("registered")
     bal = election.counts(turnout)
