@@ -620,6 +620,14 @@ def passes_threshold(v: np.ndarray, t: Fraction, base_total: Any, *, inclusive: 
     return np.asarray(lhs >= rhs if inclusive else lhs > rhs, dtype=bool)
 
 
+def min_votes_to_pass(t: Fraction, base_total: int, *, inclusive: bool) -> int:
+    """Smallest whole number of votes that passes a threshold ``t`` of ``base_total``."""
+    q, r = divmod(t.numerator * base_total, t.denominator)
+    if inclusive:
+        return q + (r > 0)
+    return q + 1
+
+
 def _admit_runner_ups(
     v: np.ndarray, passed: np.ndarray, min_parties: int
 ) -> tuple[np.ndarray, tuple[int, ...], int]:
@@ -1153,18 +1161,21 @@ class AllocationResult:
 
     @functools.cached_property
     def table(self) -> pd.DataFrame:
-        """One row per party: votes, share, threshold status, quotient, remainder, seats."""
+        """One row per party: votes, share of the base, margin over the threshold in votes
+        (negative: votes short of it), status, quotient, remainder, seats."""
         q = self.quotients_exact()
         status = []
         for ok, ru in zip(self.passed_array, self.runner_up_array):
             status.append("passed" if ok else ("admitted as runner-up" if ru else "below threshold"))
         quot = [np.nan if x is None else float(x) for x in q]
+        need = min_votes_to_pass(self.threshold, self.base_total, inclusive=self.at_threshold == "pass")
         lr = self.quota is not None
         rem = [np.nan if (x is None or not lr) else float(x - (x.numerator // x.denominator)) for x in q]
         return pd.DataFrame(
             {
                 "votes": self.votes,
                 "share": self.votes / self.base_total,
+                "margin_votes": self.votes - need,
                 "status": status,
                 "quotient": quot,
                 "remainder": rem,
@@ -1364,3 +1375,23 @@ def _allocate_batch(
     return out, admitted, tie
 
 
+
+
+def allocate_rows(
+    v: np.ndarray,
+    passed: np.ndarray,
+    rules: Rules | _Resolved,
+    *,
+    ties: str = "report",
+    tie_rank: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_allocate_batch` with the seats, method and runner-up options of ``rules``.
+
+    The runner-up correction index applies to largest-remainder methods only; under a
+    divisor method it is ignored (factor 1).
+    """
+    factor = rules.runner_up_factor if rules.method in _LR_METHODS else Fraction(1)
+    return _allocate_batch(
+        v, rules.seats, rules.method, passed, min_parties=rules.min_parties, factor=factor,
+        min_seats=rules.runner_up_min_seats, ties=ties, tie_rank=tie_rank,
+    )
