@@ -1143,7 +1143,17 @@ _COMMON_PARAMS = """null : {'reference', 'montecarlo', 'bootstrap'}
         ``counts / denominator`` (the data's own rates, a plug-in).
     dispersion : float, optional
         Beta-binomial intra-class correlation in [0, 1) for the size-aware null; widens
-        it for counts more variable than binomial. None or 0 gives the binomial.
+        it for counts more variable than binomial. None or 0 gives the binomial (with
+        ``rate_model='fitted'`` the default is the fitted value).
+    rate_model : {'auto', 'plugin', 'fitted'}
+        How the size-aware null sets the stations' rates. ``'plugin'``: each station's
+        own rate ``count / denominator``; right for trailing digits, but conservative for
+        leading digits (a redrawn count stays near the observed one and keeps its leading
+        digits). ``'fitted'``: every replicate draws each station's rate from a beta
+        distribution fitted by moments to all stations' rates (a beta-binomial);
+        calibrated when rates are beta-like, but rate heterogeneity one beta cannot
+        describe (regions, two modes) then also shows as a departure. ``'auto'``
+        (default): ``'fitted'`` for first- and second-digit tests, ``'plugin'`` otherwise.
     n_resamples : int
         Monte Carlo replicates, bootstrap resamples, or reference-multinomial draws
         (default 999).
