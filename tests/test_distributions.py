@@ -468,3 +468,16 @@ class TestPlots:
         with pytest.raises(ValueError, match="`dimension` must be 'share' or 'turnout'"):
             ip.plot(dimension="either")
         plt.close("all")
+
+
+def test_report_section(clean):
+    from electionstats._report_distributions import distributions_section
+
+    section = distributions_section(clean, rng=0, n_resamples=20)
+    html = section.to_html()
+    assert section.title == "Turnout and vote shares"
+    assert html.count("<figure>") == 3
+    assert "Anomalous votes for A" in html
+    no_reg = es.Election.from_frame(simulate_frame(20), ballots_found="found",
+                                    valid=["A", "B"], parties=["A", "B"])
+    assert "registered voters" in distributions_section(no_reg).intro

@@ -1,0 +1,119 @@
+"""Report section on turnout and vote shares: fingerprint, integer percentages, excess votes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._report_html import Section, figure_html, paragraph, table_html
+from .election import Election
+
+__all__ = ["distributions_section"]
+
+
+def distributions_section(
+    election: Election, *, party: str | None = None, rng: Any = None, n_resamples: int = 200
+) -> Section:
+    """Fingerprint, integer-percentage test and Shpilkin excess votes for station-level data.
+
+    Parameters
+    ----------
+    election : Election
+        Station-level data with ``registered`` and a ballots role.
+    party : str, optional
+        Default ``election.default_party`` (the winner).
+    rng : None, int or Generator
+        Seed for the Monte Carlo null and the bootstrap.
+    n_resamples : int
+        Monte Carlo replicates of the integer test and bootstrap replicates of the excess
+        votes (default 200 keeps the section under about 10 s on 95,000 stations; the
+        papers use 1,000).
+
+    Returns
+    -------
+    Section
+    """
+    import matplotlib.pyplot as plt
+
+    from ._montecarlo import as_generator
+    from ._plot_distributions import plot_excess_votes, plot_fingerprint, plot_integer_percentages
+    from .distributions import excess_votes, fingerprint, integer_percentage_test
+
+    title = "Turnout and vote shares"
+    if "registered" not in election.roles:
+        return Section(title, "These analyses need the number of registered voters per "
+                              "station, which this data set does not have.")
+    gen = as_generator(rng)
+    party = election.default_party if party is None else party
+    intro = (
+        f"How turnout and {party}'s share are distributed across polling stations. In a "
+        "clean election stations form one compact cloud; ballot stuffing and rewritten "
+        "protocols push stations towards 100 % turnout and 100 % for the winner, and "
+        "invented results tend to be round numbers. None of these patterns proves fraud "
+        "on its own: regions that genuinely differ, special stations and small stations "
+        "also leave marks, so read them together."
+    )
+    blocks: list[str] = []
+
+    fp = fingerprint(election, party=party, weights="registered", preset="klimek2012")
+    fig, ax = plt.subplots(figsize=(6.5, 6))
+    plot_fingerprint(fp, ax=ax)
+    blocks.append(figure_html(fig, caption=(
+        f"Election fingerprint (Klimek et al. 2012): registered voters by station turnout "
+        f"and {party}'s share, stations with at least 100 voters ({fp.n:,} stations; "
+        f"{fp.n_excluded:,} excluded: {fp.excluded_reason or 'none'})."
+    )))
+
+    kw: dict[str, Any] = {}
+    if "ballots_issued" not in election.roles or "invalid" not in election.roles:
+        kw = {"preset": None}
+    ip = integer_percentage_test(election, party=party, n_resamples=n_resamples, rng=gen, **kw)
+    if ip.by_dimension is not None:
+        shown = ip.by_dimension.copy()
+        shown["dimension"] = shown["dimension"].map(
+            {"either": "turnout or result", "share": f"{party}'s result", "turnout": "turnout"}
+        )
+        blocks.append(table_html(shown, caption=(
+            f"Stations whose turnout or {party}'s result is a whole percentage (within 0.05 "
+            f"points), against {n_resamples} binomial Monte Carlo replicates (Kobak, "
+            f"Shpilkin and Pshenichnikov 2016; filters: {ip.preset or 'none'}; "
+            f"{ip.n:,} stations, {ip.n_excluded:,} excluded)."
+        )))
+        verdict = ("more" if ip.pvalue < 0.01 else "about as many") + " whole-percentage stations"
+        blocks.append(paragraph(
+            f"The data have {verdict} than binomial scatter around each station's own rates "
+            f"produces: excess {ip.excess:,.0f} stations (Monte Carlo sd {ip.null_sd:,.0f}, "
+            f"p = {ip.pvalue:.3g}). An excess means results cluster on round numbers, as "
+            "written-down results do; it is not by itself proof of fraud."
+        ))
+        fig, axs = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")
+        plot_integer_percentages(ip, dimension="share", ax=axs[0])
+        plot_integer_percentages(ip, dimension="turnout", ax=axs[1])
+        blocks.append(figure_html(fig, caption=(
+            "Histograms in 0.1-point bins with the binomial null's 99 % pointwise envelope; "
+            "spikes above it at whole percentages are the anomaly."
+        )))
+
+    ev = excess_votes(election, party=party, n_resamples=n_resamples, rng=gen)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    plot_excess_votes(ev, ax=ax)
+    blocks.append(figure_html(fig, caption=(
+        f"Shpilkin's turnout extrapolation: {party}'s votes per turnout bin against the "
+        "votes expected from its ratio to the other parties at the clean peak."
+    )))
+    lo, hi = ev.anomalous_votes_ci
+    sens = ev.sensitivity
+    blocks.append(paragraph(
+        f"Anomalous votes for {party}: {ev.anomalous_votes:,.0f} ({ev.anomalous_share:.1%} of "
+        f"its votes; bootstrap {ev.confidence_level:.0%} interval {lo:,.0f} to {hi:,.0f}), of "
+        f"which {ev.stuffing:,.0f} would come from turnout above the clean peak of "
+        f"{ev.clean_turnout:.1%} and {ev.switching:,.0f} from switched votes. Under other "
+        f"reasonable choices of bin width and peak the estimate ranges from "
+        f"{sens['anomalous_votes'].min():,.0f} to {sens['anomalous_votes'].max():,.0f}. The "
+        "method assumes turnout and support are unrelated in a clean election; where they "
+        "genuinely go together it counts real votes as anomalous."
+    ))
+    blocks.append(table_html(
+        sens.drop(columns="chosen").round({"clean_turnout": 3}),
+        caption="Sensitivity of the excess-votes estimate to the choices the method leaves open.",
+    ))
+    return Section(title, intro, blocks)
