@@ -787,9 +787,19 @@ def _combine(ge: float, le: float, alternative: str) -> float:
 
 
 def _orders(x: np.ndarray) -> float:
+    """log10 of the ratio of the 95th to the 5th percentile (lower percentile >= 1)."""
     if x.size < 2:
         return float("nan")
-    lo, hi = np.percentile(x, [5, 95])
+    hi_val = int(x.max())
+    if _lut_ok(x, hi_val):  # exact percentiles from a histogram ("linear" interpolation)
+        cum = np.cumsum(np.bincount(x, minlength=hi_val + 1))
+        pos = np.array([0.05, 0.95]) * (x.size - 1)
+        lo_i, hi_i = np.floor(pos).astype(int), np.ceil(pos).astype(int)
+        v_lo = np.searchsorted(cum, lo_i + 1)
+        v_hi = np.searchsorted(cum, hi_i + 1)
+        lo, hi = v_lo + (pos - lo_i) * (v_hi - v_lo)
+    else:
+        lo, hi = np.percentile(x, [5, 95])
     return float(np.log10(hi / max(lo, 1.0))) if hi > 0 else float("nan")
 
 
