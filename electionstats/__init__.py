@@ -22,6 +22,7 @@ from ._warnings import (
 )
 from .allocation import allocate
 from .digits import (
+    DigitTestResult,
     digit_tests,
     first_digit_test,
     last_digit_test,
@@ -37,14 +38,16 @@ from .distributions import (
     integer_percentage_test,
 )
 from .election import Election
-from .forensics import basic_forensics
+from .forensics import ForensicsTable, basic_forensics
 
 __all__ = [
     "DataQualityWarning",
     "DigitRangeWarning",
+    "DigitTestResult",
     "Election",
     "ElectionDataError",
     "ElectionStatsWarning",
+    "ForensicsTable",
     "Result",
     "SmallSampleWarning",
     "__version__",

@@ -25,7 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("target", nargs="?", default=None, help="dataset name or CSV path")
     r.add_argument("--out", default="report", help="output folder (default: ./report)")
     r.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    r.add_argument("--n-resamples", type=int, default=1000, help="Monte Carlo replicates (default 1000)")
+    r.add_argument("--n-resamples", type=int, default=None,
+                   help="Monte Carlo replicates (default: each section's own)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     g = r.add_argument_group("CSV column roles (for a CSV TARGET)")
     g.add_argument("--sep", default=",", help="field separator (default ',')")

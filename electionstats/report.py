@@ -123,7 +123,9 @@ def station_overview(election: Election) -> Section:
     return Section(f"{election.name}: {t['n_stations']:,} stations", f"Source: {election.source}", blocks)
 
 
-def _builders(election: Election | None, *, rng: Any, n_resamples: int) -> list[Callable[[], list[Section]]]:
+def _builders(
+    election: Election | None, *, rng: Any, n_resamples: int | None
+) -> list[Callable[[], list[Section]]]:
     """The report's steps in order; each returns a list of sections."""
     from ._report_registry import KAZAKHSTAN_SECTIONS, STATION_SECTIONS
 
@@ -131,8 +133,9 @@ def _builders(election: Election | None, *, rng: Any, n_resamples: int) -> list[
         return [lambda: kazakhstan_sections(rng=rng)] + [
             (lambda make=make: [make(rng=rng)]) for make in KAZAKHSTAN_SECTIONS
         ]
+    extra = {} if n_resamples is None else {"n_resamples": n_resamples}
     return [lambda: [station_overview(election)]] + [
-        (lambda make=make: [make(election, rng=rng, n_resamples=n_resamples)]) for make in STATION_SECTIONS
+        (lambda make=make: [make(election, rng=rng, **extra)]) for make in STATION_SECTIONS
     ]
 
 
@@ -158,7 +161,7 @@ def build_report(
     *,
     out_dir: str | os.PathLike = "report",
     rng: Any = 0,
-    n_resamples: int = 1000,
+    n_resamples: int | None = None,
     csv_options: dict[str, Any] | None = None,
     progress: bool = True,
 ) -> Path:
@@ -174,8 +177,9 @@ def build_report(
         Folder for ``index.html`` (created if needed).
     rng : int or Generator
         Seed of every Monte Carlo computation in the report (same seed, same report).
-    n_resamples : int
-        Monte Carlo replicates for the station-level tests.
+    n_resamples : int, optional
+        Monte Carlo replicates for the station-level tests (default: each section's own,
+        chosen to keep a 100,000-station report to about a minute).
     progress : bool
         Show a progress bar on stderr.
 

@@ -6,16 +6,7 @@ import os
 import warnings
 from pathlib import Path
 
-import matplotlib
 import pytest
-
-matplotlib.use("Agg")
-
-_REPO = Path(__file__).resolve().parents[1]
-_SHARED = _REPO.parent / "shared" / "data"
-if "ELECTIONSTATS_DATA" not in os.environ and _SHARED.is_dir():
-    # Tests read the real data from ../shared/data and never download anything.
-    os.environ["ELECTIONSTATS_DATA"] = str(_SHARED)
 
 _CACHE: dict[str, object] = {}
 
