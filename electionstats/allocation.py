@@ -27,7 +27,7 @@ import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -366,6 +366,14 @@ def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tup
 
     Raises ``ValueError`` naming the parties whose votes are negative, NaN or not whole.
     """
+    if type(votes) is dict and parties is None and votes:
+        try:  # fast path: a plain dict of Python ints
+            out = np.fromiter(votes.values(), dtype=np.int64, count=len(votes))
+        except (TypeError, ValueError, OverflowError):
+            pass
+        else:
+            if set(map(type, votes.values())) == {int} and out.min() >= 0:
+                return tuple(votes), out
     if isinstance(votes, pd.Series):
         labels = tuple(votes.index) if parties is None else tuple(parties)
         values = votes.to_numpy()
@@ -446,9 +454,8 @@ def tie_rank_of(tie_order: Iterable[Hashable] | None, labels: tuple) -> np.ndarr
     return np.array([pos[p] for p in labels], dtype=np.int64)
 
 
-@dataclasses.dataclass(frozen=True)
-class _Resolved:
-    """Validated arguments of one allocation (internal)."""
+class _Resolved(NamedTuple):
+    """Validated arguments of one allocation (internal; a NamedTuple: cheap to build)."""
 
     parties: tuple
     votes: np.ndarray
@@ -667,10 +674,12 @@ def _lr_core(
 
     The quotient of party j is ``v_j * weight_j / wden / quota`` (``weight=None``: every
     weight is ``wden``); remainders share one denominator, so they compare as integers.
-    Plain Python integers: faster than numpy below a few thousand parties, and exact.
+    Plain Python integers over the admitted parties: exact, and faster than numpy below a
+    few thousand parties.
     """
-    adm = admitted.tolist()
-    va = [x if a else 0 for x, a in zip(v.tolist(), adm)]
+    idx = np.flatnonzero(admitted)
+    va = v[idx].tolist()
+    wl = None if weight is None else weight[idx].tolist()
     total = sum(va)
     if method == "hare":
         quota = Fraction(total, seats)
@@ -679,15 +688,15 @@ def _lr_core(
     else:  # droop
         quota = Fraction(total // (seats + 1) + 1)
     qd, qn = quota.denominator, quota.numerator
-    if weight is None:
+    if wl is None:
         pairs = [divmod(x * qd, qn) for x in va]
     else:
-        pairs = [divmod(x * w * qd, qn * wden) for x, w in zip(va, weight.tolist())]
+        pairs = [divmod(x * w * qd, qn * wden) for x, w in zip(va, wl)]
     floors = [f for f, _ in pairs]
-    rem = [r if a else -1 for (_, r), a in zip(pairs, adm)]
+    rem = [r for _, r in pairs]
     left = seats - sum(floors)
-    n = len(va)
-    tied = [False] * n
+    m = len(va)
+    tied = [False] * m
     n_tied = 0
     if left < 0:
         # Hagenbach-Bischoff with every quotient whole: one seat too many; every party
@@ -695,34 +704,34 @@ def _lr_core(
         tied = [f > 0 for f in floors]
         floors = [f - t for f, t in zip(floors, tied)]
         n_tied = sum(tied) + left
-    elif left > 0:
-        n_adm = sum(adm)
-        if left > n_adm:
-            full = adm if weight is None else [a and w == wden for a, w in zip(adm, weight.tolist())]
-            if full == adm:
-                raise ValueError(
-                    f"the {method} quota leaves {left} seats for {n_adm} admitted parties; "
-                    "too few votes for this many seats."
-                )
-            # The runner-up correction freed more seats than there are admitted parties.
-            # Our reading (the law text is silent): one remainder seat each, then the rest
-            # go to the parties that passed the threshold, by whole rounds and largest
-            # remainder among them.
-            rest = left - n_adm
-            rounds, left = divmod(rest, sum(full))
-            floors = [f + a + rounds * u for f, a, u in zip(floors, adm, full)]
-            rem = [r if u else -1 for r, u in zip(rem, full)]
-        if left > 0:
-            cut = sorted(rem, reverse=True)[left - 1]
-            above = [r > cut for r in rem]
-            at = [r == cut for r in rem]
-            floors = [f + a for f, a in zip(floors, above)]
-            n_left = left - sum(above)
-            if sum(at) == n_left:
-                floors = [f + a for f, a in zip(floors, at)]
-            else:
-                tied, n_tied = at, n_left
-    return np.array(floors, dtype=np.int64), np.array(tied, dtype=bool), n_tied, quota
+    elif left > m:
+        full = [True] * m if wl is None else [w == wden for w in wl]
+        if all(full):
+            raise ValueError(
+                f"the {method} quota leaves {left} seats for {m} admitted parties; "
+                "too few votes for this many seats."
+            )
+        # The runner-up correction freed more seats than there are admitted parties. Our
+        # reading (the law text is silent): one remainder seat each, then the rest go to
+        # the parties that passed the threshold, by whole rounds and largest remainder.
+        rounds, left = divmod(left - m, sum(full))
+        floors = [f + 1 + rounds * u for f, u in zip(floors, full)]
+        rem = [r if u else -1 for r, u in zip(rem, full)]
+    if left > 0:
+        cut = sorted(rem, reverse=True)[left - 1]
+        above = [r > cut for r in rem]
+        at = [r == cut for r in rem]
+        floors = [f + a for f, a in zip(floors, above)]
+        n_left = left - sum(above)
+        if sum(at) == n_left:
+            floors = [f + a for f, a in zip(floors, at)]
+        else:
+            tied, n_tied = at, n_left
+    seats_out = np.zeros(v.size, dtype=np.int64)
+    tied_out = np.zeros(v.size, dtype=bool)
+    seats_out[idx] = floors
+    tied_out[idx] = tied
+    return seats_out, tied_out, n_tied, quota
 
 
 # Divisors scaled to integers: quotient = scale * v / D(k).
@@ -850,7 +859,7 @@ def _allocate_exact(
             out["runner_up_tie"] = (ru_tied, ru_left)
     admitted = passed | runner
     out.update(runner_up=runner, admitted=admitted)
-    if seats == 0 or int(v @ admitted) == 0:
+    if seats == 0 or not admitted.any():
         out.update(
             seats=np.zeros(v.size, dtype=np.int64), tied=np.zeros(v.size, dtype=bool), n_tied=0,
             quota=None, divisor=None,

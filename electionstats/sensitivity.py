@@ -186,7 +186,7 @@ def _allocate_grid(
     inverse = inverse.reshape(-1)
     vv = np.broadcast_to(v, uniq.shape).copy()
     seats, admitted, tie = allocate_rows(
-        vv, uniq, dataclasses.replace(r, method=method), ties=r.ties, tie_rank=r.tie_rank
+        vv, uniq, r._replace(method=method), ties=r.ties, tie_rank=r.tie_rank
     )
     return seats[inverse], admitted[inverse], tie[inverse]
 
