@@ -57,7 +57,8 @@ def plot_spikes(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
         widths = 0.5 + 4.5 * excess / excess.max()
         for xi, lw in zip(x[keep], widths):  # one band per flagged share (a few dozen)
             ax.axvline(xi, color="0.85", lw=lw, zorder=0)
-    ax.plot(x, result.envelope, color="black", lw=1.2, label=f"envelope of {result.n_resamples:,} clean resamples")
+    envelope_label = f"envelope of {result.n_resamples:,} clean resamples"
+    ax.plot(x, result.envelope, color="black", lw=1.2, label=envelope_label)
     ax.plot(x, result.mean_density, color="0.5", lw=0.8, ls="--", label="mean of resamples")
     line_kw = {"color": "darkred", "lw": 0.9, "label": "observed"}
     line_kw.update(kwargs)

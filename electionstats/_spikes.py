@@ -400,7 +400,9 @@ def _densities(
 
 
 # ----------------------------------------------------------------------------- resampling
-def _cumulative_responsibilities(k: np.ndarray, n: np.ndarray, mix: BetaBinomialMixture) -> np.ndarray:
+def _cumulative_responsibilities(
+    k: np.ndarray, n: np.ndarray, mix: BetaBinomialMixture
+) -> np.ndarray:
     """Cumulative posterior component probabilities per unit, shape (L - 1, m)."""
     resp, _ = _Counts(k, n).e_step(mix.alpha, mix.beta, mix.weights)
     return np.cumsum(resp, axis=0)[:-1]
@@ -446,7 +448,7 @@ def _resample(
 def _flagged_excess(
     density: np.ndarray, bins: np.ndarray, envelope: np.ndarray, expected: np.ndarray
 ) -> tuple[float, np.ndarray, np.ndarray]:
-    """F (percent), the flagged grid points and the positive excess of ``bins`` over ``expected``."""
+    """F (percent), the flagged grid points and the excess of ``bins`` over ``expected``."""
     excess = np.maximum(bins - expected, 0.0)
     flagged = density > envelope
     return 100.0 * float(excess[flagged].sum()), flagged, excess
@@ -521,8 +523,10 @@ class SpikesResult(Result):
 
     @property
     def spikes(self) -> pd.DataFrame:
-        """The flagged bins with a positive excess: ``share``, ``observed``, ``expected``, ``excess``
-        (proportions of stations), largest excess first."""
+        """The flagged bins with a positive excess, largest first.
+
+        Columns ``share``, ``observed``, ``expected``, ``excess`` (proportions of stations).
+        """
         keep = self.flagged & (self.excess > 0)
         out = pd.DataFrame(
             {
@@ -553,6 +557,10 @@ def _default_numerator(election: Election) -> str:
         "'ballots_found', 'ballots_issued' or 'valid'); this election has roles "
         f"{list(election.roles)}."
     )
+
+
+def _is_int(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, np.integer))
 
 
 def _spikes_iv(
@@ -595,16 +603,24 @@ def _spikes_iv(
     n_resamples = check_n_resamples(n_resamples)
     if n_resamples < 2:
         raise ValueError(f"`n_resamples` must be at least 2 (got {n_resamples}).")
-    if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or not 11 <= grid <= 100_001:
-        raise ValueError(f"`grid` must be an integer number of grid points in [11, 100001] (got {grid!r}).")
+    if not _is_int(grid) or not 11 <= grid <= 100_001:
+        raise ValueError(
+            f"`grid` must be an integer number of grid points in [11, 100001] (got {grid!r})."
+        )
     if not isinstance(bandwidth, (int, float, np.floating)) or not 0 < bandwidth <= 0.05:
-        raise ValueError(f"`bandwidth` must be a number in (0, 0.05] (got {bandwidth!r}); Rozenas uses 1e-4.")
+        raise ValueError(
+            f"`bandwidth` must be a number in (0, 0.05] (got {bandwidth!r}); Rozenas uses 1e-4."
+        )
     if kde not in _KDE_MODES:
         raise ValueError(f"`kde` must be one of {_KDE_MODES} (got {kde!r}).")
-    if isinstance(max_components, bool) or not isinstance(max_components, (int, np.integer)) or not 1 <= max_components <= 10:
-        raise ValueError(f"`max_components` must be an integer in [1, 10] (got {max_components!r}).")
+    if not _is_int(max_components) or not 1 <= max_components <= 10:
+        raise ValueError(
+            f"`max_components` must be an integer in [1, 10] (got {max_components!r})."
+        )
     if not isinstance(confidence_level, (float, int)) or not 0 < confidence_level < 1:
-        raise ValueError(f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level!r}).")
+        raise ValueError(
+            f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level!r})."
+        )
     return party, turnout_numerator
 
 
@@ -752,11 +768,11 @@ def spikes_test(
     >>> res = spikes_test(e, party="A", n_resamples=200, rng=1)
     >>> bool(res.statistic < res.null_q99), bool(res.pvalue > 0.01)
     (True, True)
-    >>> fake = votes.copy()
-    >>> fake[:150] = 3 * (ballots[:150] // 4)
-    >>> df2 = df.assign(A=fake, B=ballots - fake, valid=ballots - ballots % 4 * (np.arange(n) < 150))
-    >>> e2 = es.Election.from_frame(df2.assign(B=df2.valid - df2.A), station_id="id",
-    ...     registered="reg", valid="valid", invalid="invalid", parties=["A", "B"])
+    >>> ballots[:150] -= ballots[:150] % 4
+    >>> votes[:150] = ballots[:150] // 4 * 3
+    >>> df2 = df.assign(valid=ballots, A=votes, B=ballots - votes)
+    >>> e2 = es.Election.from_frame(df2, station_id="id", registered="reg", valid="valid",
+    ...                             invalid="invalid", parties=["A", "B"])
     >>> res2 = spikes_test(e2, party="A", n_resamples=200, rng=1)
     >>> round(res2.statistic), res2.pvalue < 0.01
     (5, True)

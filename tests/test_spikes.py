@@ -201,7 +201,8 @@ def test_exact_kde_option_also_detects_on_grid_fractions():
     votes = votes.copy()
     ballots[:200] -= ballots[:200] % 4
     votes[:200] = ballots[:200] // 4 * 3
-    res = spikes_test(_election(reg, ballots, votes), party="A", n_resamples=200, kde="exact", rng=3)
+    e = _election(reg, ballots, votes)
+    res = spikes_test(e, party="A", n_resamples=200, kde="exact", rng=3)
     assert 3.5 < res.statistic < 6.0
     assert res.kde == "exact"
 
