@@ -9,7 +9,19 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from . import allocation, claims, datasets, digits, distributions, facts, forensics, plotting, report
+from . import (
+    allocation,
+    claims,
+    datasets,
+    digits,
+    distributions,
+    facts,
+    forensics,
+    plotting,
+    report,
+    scenarios,
+    sensitivity,
+)
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._results import Result
@@ -20,7 +32,7 @@ from ._warnings import (
     ElectionStatsWarning,
     SmallSampleWarning,
 )
-from .allocation import allocate
+from .allocation import AllocationResult, AllocationTieError, allocate, get_rules
 from .digits import (
     DigitTestResult,
     digit_tests,
@@ -39,8 +51,12 @@ from .distributions import (
 )
 from .election import Election
 from .forensics import ForensicsTable, basic_forensics
+from .scenarios import Scenario, consistency_checks, kazakhstan_2021_scenarios, scenario_seats
+from .sensitivity import invalid_sweep, minimal_shift, threshold_sweep
 
 __all__ = [
+    "AllocationResult",
+    "AllocationTieError",
     "DataQualityWarning",
     "DigitRangeWarning",
     "DigitTestResult",
@@ -49,6 +65,7 @@ __all__ = [
     "ElectionStatsWarning",
     "ForensicsTable",
     "Result",
+    "Scenario",
     "SmallSampleWarning",
     "__version__",
     "adjust_pvalues",
@@ -57,6 +74,7 @@ __all__ = [
     "basic_forensics",
     "cite",
     "claims",
+    "consistency_checks",
     "cumulative_votes",
     "datasets",
     "digit_tests",
@@ -67,13 +85,21 @@ __all__ = [
     "fingerprint",
     "first_digit_test",
     "forensics",
+    "get_rules",
     "group_apply",
     "integer_percentage_test",
+    "invalid_sweep",
+    "kazakhstan_2021_scenarios",
     "last_digit_test",
     "last_two_digits_test",
+    "minimal_shift",
     "percent_zero_five_test",
     "plotting",
     "report",
+    "scenario_seats",
+    "scenarios",
     "second_digit_test",
+    "sensitivity",
+    "threshold_sweep",
     "zero_five_test",
 ]
