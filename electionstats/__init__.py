@@ -25,6 +25,7 @@ from . import (
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._results import Result
+from ._spikes import SpikesResult, spikes_test
 from ._validation import ElectionDataError
 from ._warnings import (
     DataQualityWarning,
@@ -67,6 +68,7 @@ __all__ = [
     "Result",
     "Scenario",
     "SmallSampleWarning",
+    "SpikesResult",
     "__version__",
     "adjust_pvalues",
     "allocate",
@@ -100,6 +102,7 @@ __all__ = [
     "scenarios",
     "second_digit_test",
     "sensitivity",
+    "spikes_test",
     "threshold_sweep",
     "zero_five_test",
 ]
