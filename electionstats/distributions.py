@@ -13,6 +13,8 @@ turnout and the leader's share across polling stations. This module computes:
   correlation and the toolkit's "Sobyanin" statistic, with bootstrap intervals, and
   :func:`sobyanin_sukhovolsky`, the classical regression of each party's votes over
   registered voters on turnout;
+* :func:`spikes_test` -- Rozenas' (2017) resampled kernel density test for coarse
+  vote shares (implemented in :mod:`electionstats._spikes`, re-exported here);
 * :func:`excess_votes` -- Shpilkin's estimate of anomalous votes by extrapolating the
   clean-turnout peak, with a bootstrap interval and a sensitivity table.
 
@@ -35,6 +37,7 @@ from . import _shape
 from ._citations import register
 from ._montecarlo import as_generator, basic_bootstrap_ci, check_n_resamples, monte_carlo_pvalue
 from ._results import Result
+from ._spikes import SpikesResult, spikes_test
 from ._warnings import SmallSampleWarning
 from .election import Election
 
@@ -45,12 +48,14 @@ __all__ = [
     "IntegerPercentageResult",
     "ShapeStatisticsResult",
     "SobyaninSukhovolskyResult",
+    "SpikesResult",
     "cumulative_votes",
     "excess_votes",
     "fingerprint",
     "integer_percentage_test",
     "shape_statistics",
     "sobyanin_sukhovolsky",
+    "spikes_test",
 ]
 
 register(
@@ -721,6 +726,10 @@ def _integer_percentage_iv(
         raise ValueError(f"`weights` must be one of {_INTEGER_WEIGHTS} (got {weights!r}).")
     n_resamples = check_n_resamples(n_resamples)
     spec = _INTEGER_PRESETS[preset]
+    spec = dict(spec)
+    if spec["base"] == "valid+invalid" and "valid" not in election.roles \
+            and "ballots_found" in election.roles:
+        spec["base"] = "ballots_found"  # Kobak et al.'s choice for protocols without valid
     from_preset = [x for x, given in ((spec["turnout"], turnout), (spec["base"], base))
                    if given is None and x is not None]
     turnout = turnout if turnout is not None else spec["turnout"]
@@ -850,6 +859,8 @@ def integer_percentage_test(
         ``'aoas2016'`` (default) reproduces the papers: turnout = ballots issued /
         registered, result = party / (valid + invalid); keep stations with valid +
         invalid > 0, at least 100 registered voters, turnout <= 99 % and result <= 99 %.
+        For protocols without a valid count (Russia's 2020 vote) the result is over
+        ballots found, as in the papers.
         None keeps every station with defined rates of at most 100 %.
     dimension : {'either', 'turnout', 'share'}
         Which stations count as integer for ``statistic``: turnout or result integer
