@@ -245,6 +245,12 @@ class TestIntegerPercentage:
                                          n_resamples=5, rng=0)
         assert r.turnout_definition == "ballots_found/registered"
 
+    def test_preset_without_valid_uses_ballots_found(self, load_dataset):
+        r = dist.integer_percentage_test(load_dataset("russia-2020-constitution"),
+                                         n_resamples=2, rng=0)
+        assert r.share_definition == "Yes/ballots_found"
+        assert r.n > 80_000
+
     def test_not_an_election(self):
         with pytest.raises(TypeError, match="`election` must be an electionstats.Election"):
             dist.integer_percentage_test(pd.DataFrame())
