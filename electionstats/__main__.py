@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import Any
+
+from ._warnings import ElectionStatsWarning
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from .report import build_report
 
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ElectionStatsWarning)
+        path = _report(args, build_report)
+    for w in caught:
+        sys.stderr.write(f"{w.category.__name__}: {w.message}\n")
+    sys.stdout.write(f"report written to {path}\n")
+    return 0
+
+
+def _report(args: argparse.Namespace, build_report: Any) -> Any:
     csv_options = None
     if args.target is not None and args.target.lower().endswith((".csv", ".txt", ".zip", ".gz")):
         csv_options = {
@@ -72,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "region": args.region,
             "missing": args.missing,
         }
-    path = build_report(
+    return build_report(
         args.target,
         out_dir=args.out,
         rng=args.seed,
@@ -80,8 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         csv_options=csv_options,
         progress=not args.quiet,
     )
-    sys.stdout.write(f"report written to {path}\n")
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Report section on turnout and vote shares: fingerprint, integer percentages, excess votes."""
+"""Report section on turnout and vote shares: fingerprint, integer percentages, spikes, excess votes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["distributions_section"]
 def distributions_section(
     election: Election, *, party: str | None = None, rng: Any = None, n_resamples: int = 200
 ) -> Section:
-    """Fingerprint, integer-percentage test and Shpilkin excess votes for station-level data.
+    """Fingerprint, integer-percentage test, resampled-density spikes and Shpilkin excess votes.
 
     Parameters
     ----------
@@ -36,6 +36,8 @@ def distributions_section(
 
     from ._montecarlo import as_generator
     from ._plot_distributions import plot_excess_votes, plot_fingerprint, plot_integer_percentages
+    from ._plot_spikes import plot_spikes
+    from ._spikes import spikes_test
     from .distributions import excess_votes, fingerprint, integer_percentage_test
 
     title = "Turnout and vote shares"
@@ -92,6 +94,23 @@ def distributions_section(
             "Histograms in 0.1-point bins with the binomial null's 99 % pointwise envelope; "
             "spikes above it at whole percentages are the anomaly."
         )))
+
+    sp = spikes_test(election, party=party, n_resamples=n_resamples, rng=gen)
+    fig, ax = plt.subplots(figsize=(9, 3.5))
+    plot_spikes(sp, ax=ax)
+    blocks.append(figure_html(fig, caption=(
+        f"Resampled kernel density of {party}'s share (Rozenas 2017): observed density, the "
+        f"upper envelope of {sp.n_resamples} elections simulated without coarse (round) "
+        "shares, and the flagged spikes above it."
+    )))
+    lo_f, hi_f = sp.confidence_interval
+    blocks.append(paragraph(
+        f"Estimated share of stations with coarse, round-number results: {sp.statistic:.2f} % "
+        f"({sp.confidence_level:.0%} interval {lo_f:.2f} to {hi_f:.2f} %; {sp.n:,} stations, "
+        f"{sp.n_excluded:,} excluded). In elections simulated from the clean model the same "
+        f"estimate averages {sp.null_mean:.2f} % (95th percentile {sp.null_q95:.2f} %); "
+        f"p = {sp.pvalue:.3g}. Compare the estimate with that clean-model value, not with zero."
+    ))
 
     ev = excess_votes(election, party=party, n_resamples=n_resamples, rng=gen)
     fig, ax = plt.subplots(figsize=(8, 4))
