@@ -482,8 +482,9 @@ def test_report_section(clean):
     section = distributions_section(clean, rng=0, n_resamples=20)
     html = section.to_html()
     assert section.title == "Turnout and vote shares"
-    assert html.count("<figure>") == 3
+    assert html.count("<figure>") == 4  # fingerprint, integer histograms, spikes, excess votes
     assert "Anomalous votes for A" in html
+    assert "coarse, round-number results" in html
     no_reg = es.Election.from_frame(simulate_frame(20), ballots_found="found",
                                     valid=["A", "B"], parties=["A", "B"])
     assert "registered voters" in distributions_section(no_reg).intro
