@@ -110,6 +110,7 @@ _AT_THRESHOLD = ("pass", "fail")
 _TIES = ("raise", "order", "report")
 
 _ONE = Fraction(1)
+_ZERO = Fraction(0)
 # int64 head-room for exact cross-multiplication (products stay below 2**62).
 _INT_LIMIT = 2**62
 # Float quotients v / d are correctly rounded (hence order-preserving) when v < 2**53.
@@ -329,6 +330,11 @@ def check_threshold(threshold: Any, name: str = "threshold") -> Fraction:
     return t
 
 
+@functools.lru_cache(maxsize=4096)
+def _float_threshold(x: float) -> Fraction:
+    return check_threshold(x)
+
+
 def canonical_method(method: Any) -> str:
     """Canonical method name; unknown names raise ``ValueError``."""
     if method in METHODS:
@@ -506,12 +512,43 @@ def base_totals(
     return {"valid": valid, "participants": part, "registered": registered}
 
 
-def _allocate_iv(
-    votes: Any,
+def _allocate_iv(votes: Any, seats: Any, *, parties: Any, **options: Any) -> _Resolved:
+    """Read ``votes`` into an int64 array (:func:`as_votes`) and check every option of
+    :func:`allocate` (keywords, all of them, as in :func:`_options_iv`)."""
+    labels, v = as_votes(votes, parties)
+    return _options_iv(labels, v, int(v.sum()), seats, **options)
+
+
+# Largest number of parties read by the pure-Python path of :func:`allocate` (beyond it, numpy).
+_PLAIN_MAX = 2000
+_INT_TYPE = {int}
+
+
+def _plain_votes(votes: Any, parties: Any) -> tuple[tuple, list, int] | None:
+    """Labels, votes and total of a plain dict, list or tuple of Python ints, else None.
+
+    Only inputs that :func:`as_votes` would accept unchanged qualify (exact ``int`` values,
+    none negative, total below 2**53, no ``parties`` labels to check); anything else returns
+    None and goes through :func:`as_votes`, which checks it and raises the usual errors.
+    """
+    tv = type(votes)
+    if parties is not None or not (tv is dict or tv is list or tv is tuple):
+        return None
+    vals = list(votes.values()) if tv is dict else votes
+    if not vals or len(vals) > _PLAIN_MAX or set(map(type, vals)) != _INT_TYPE or min(vals) < 0:
+        return None
+    total = sum(vals)
+    if total >= _FLOAT_EXACT:
+        return None
+    return (tuple(votes) if tv is dict else tuple(range(len(vals)))), vals, total
+
+
+def _options_iv(
+    labels: tuple,
+    v: Any,
+    total: int,
     seats: Any,
-    *,
     rules: Any,
-    parties: Any,
     method: Any,
     threshold: Any,
     threshold_base: Any,
@@ -526,81 +563,95 @@ def _allocate_iv(
     participants: Any,
     registered: Any,
 ) -> _Resolved:
-    r = get_rules(rules) if rules is not None else None
+    """Check every option of :func:`allocate` given the checked votes ``v`` (list or int64
+    array) and their ``total``; a preset's values fill the options left as None.
 
-    def pick(value: Any, field: str, default: Any) -> Any:
-        if value is not None:
-            return value
-        return getattr(r, field) if r is not None else default
-
-    labels, v = as_votes(votes, parties)
-    seats = pick(seats, "seats", None)
+    The options are positional too: :func:`allocate` passes them by position (keywords cost
+    half a microsecond), in the order of this signature.
+    """
+    r = None
+    if rules is not None:
+        r = get_rules(rules)
+        seats = r.seats if seats is None else seats
+        method = r.method if method is None else method
+        threshold = r.threshold if threshold is None else threshold
+        threshold_base = r.threshold_base if threshold_base is None else threshold_base
+        at_threshold = r.at_threshold if at_threshold is None else at_threshold
+        min_parties = r.min_parties if min_parties is None else min_parties
+        runner_up_factor = r.runner_up_factor if runner_up_factor is None else runner_up_factor
+        runner_up_min_seats = r.runner_up_min_seats if runner_up_min_seats is None else runner_up_min_seats
+        ties = r.ties if ties is None else ties
     if seats is None:
         raise TypeError("`seats` is required (or give `rules=` with a seat number).")
-    if isinstance(seats, (bool, np.bool_)) or not isinstance(seats, (int, np.integer)):
-        raise TypeError(f"`seats` must be a non-negative integer (got {seats!r}).")
-    seats = int(seats)
+    if type(seats) is not int:
+        if isinstance(seats, (bool, np.bool_)) or not isinstance(seats, (int, np.integer)):
+            raise TypeError(f"`seats` must be a non-negative integer (got {seats!r}).")
+        seats = int(seats)
     if seats < 0:
         raise ValueError(f"`seats` must be a non-negative integer (got {seats}).")
-    method_ = canonical_method(pick(method, "method", "hare"))
-    t = check_threshold(pick(threshold, "threshold", 0))
-    base = check_base(pick(threshold_base, "threshold_base", "valid"))
-    at = pick(at_threshold, "at_threshold", "pass")
+    method_ = "hare" if method is None else canonical_method(method)
+    if threshold is None:
+        t = _ZERO
+    elif type(threshold) is float:
+        t = _float_threshold(threshold)
+    else:
+        t = check_threshold(threshold)
+    base = "valid" if threshold_base is None else check_base(threshold_base)
+    at = "pass" if at_threshold is None else at_threshold
     if at not in _AT_THRESHOLD:
         raise ValueError(f"`at_threshold` must be one of {_AT_THRESHOLD} (got {at!r}).")
-    mp = pick(min_parties, "min_parties", 0)
-    if isinstance(mp, bool) or not isinstance(mp, (int, np.integer)) or mp < 0:
-        raise ValueError(f"`min_parties` must be a non-negative integer (got {mp!r}).")
-    factor = as_fraction(pick(runner_up_factor, "runner_up_factor", 1), "runner_up_factor")
-    if not 0 < factor.numerator <= factor.denominator:
-        raise ValueError(f"`runner_up_factor` must be in (0, 1] (got {runner_up_factor!r}).")
-    min_seats = pick(runner_up_min_seats, "runner_up_min_seats", 0)
-    if isinstance(min_seats, bool) or not isinstance(min_seats, (int, np.integer)) or min_seats < 0:
-        raise ValueError(f"`runner_up_min_seats` must be a non-negative integer (got {min_seats!r}).")
-    ties_ = pick(ties, "ties", "raise")
+    mp = 0 if min_parties is None else min_parties
+    if type(mp) is not int or mp < 0:
+        if isinstance(mp, bool) or not isinstance(mp, (int, np.integer)) or mp < 0:
+            raise ValueError(f"`min_parties` must be a non-negative integer (got {mp!r}).")
+        mp = int(mp)
+    if runner_up_factor is None or runner_up_factor is _ONE:
+        factor = _ONE
+    else:
+        factor = as_fraction(runner_up_factor, "runner_up_factor")
+        if not 0 < factor.numerator <= factor.denominator:
+            raise ValueError(f"`runner_up_factor` must be in (0, 1] (got {runner_up_factor!r}).")
+    min_seats = 0 if runner_up_min_seats is None else runner_up_min_seats
+    if type(min_seats) is not int or min_seats < 0:
+        if isinstance(min_seats, bool) or not isinstance(min_seats, (int, np.integer)) or min_seats < 0:
+            raise ValueError(f"`runner_up_min_seats` must be a non-negative integer (got {min_seats!r}).")
+        min_seats = int(min_seats)
+    ties_ = "raise" if ties is None else ties
     if ties_ not in _TIES:
         raise ValueError(f"`ties` must be one of {_TIES} (got {ties_!r}).")
-    tie_rank = tie_rank_of(tie_order, labels)
+    tie_rank = None if tie_order is None else tie_rank_of(tie_order, labels)
     if ties_ == "order" and tie_rank is None:
         raise ValueError(
             "`ties='order'` needs `tie_order=` (e.g. the lists' registration order); the "
             "order the votes are given in is not a legal rule."
         )
-    other = _check_count(other_valid, "other_valid", allow_none=False)
-    inv = _check_count(invalid, "invalid")
-    part = _check_count(participants, "participants")
-    reg = _check_count(registered, "registered")
-    total = int(v.sum())
-    totals = base_totals(v, other_valid=other, invalid=inv, participants=part, registered=reg, total=total)
+    if type(other_valid) is int and other_valid >= 0:
+        other = other_valid
+    else:
+        other = _check_count(other_valid, "other_valid", allow_none=False)
+    inv = None if invalid is None else _check_count(invalid, "invalid")
+    part = None if participants is None else _check_count(participants, "participants")
+    reg = None if registered is None else _check_count(registered, "registered")
+    if inv is None and part is None and reg is None:  # only the valid base is computable
+        valid = total + other
+        totals = {"valid": valid, "participants": None, "registered": None}
+    else:
+        totals = base_totals(v, other_valid=other, invalid=inv, participants=part, registered=reg, total=total)
     base_total = totals[base]
     if base_total is None:
         need = "`invalid=` or `participants=`" if base == "participants" else "`registered=`"
         raise ValueError(f"`threshold_base={base!r}` needs {need} (the threshold is a share of it).")
     if total == 0:
         raise ValueError("`votes` are all zero: there is nothing to allocate.")
-    if total >= _FLOAT_EXACT or total * (seats + v.size + 1) * 10 >= _INT_LIMIT:
+    if total >= _FLOAT_EXACT or total * (seats + len(v) + 1) * 10 >= _INT_LIMIT:
         raise ValueError(
             f"{seats:,} seats and {total:,} votes are too many for exact 64-bit arithmetic "
             "(votes x (seats + parties) must stay below 4.6e17)."
         )
     return _Resolved(
-        parties=labels,
-        votes=v,
-        seats=seats,
-        method=method_,
-        threshold=t,
-        base=base,
-        base_total=int(base_total),
-        at_threshold=at,
-        min_parties=int(mp),
-        runner_up_factor=factor,
-        runner_up_min_seats=int(min_seats),
-        ties=ties_,
-        tie_rank=tie_rank,
-        rules_name=r.name if r is not None else None,
-        other_valid=other,
-        invalid=None if totals["participants"] is None else totals["participants"] - totals["valid"],
-        registered=reg,
+        labels, v, seats, method_, t, base, int(base_total), at, mp, factor, min_seats, ties_, tie_rank,
+        None if r is None else r.name, other,
+        None if totals["participants"] is None else totals["participants"] - totals["valid"], reg,
     )
 
 
@@ -611,25 +662,23 @@ def _allocate_iv(
 
 def passes_threshold(v: np.ndarray, t: Fraction, base_total: Any, *, inclusive: bool) -> np.ndarray:
     """Exact test ``v / base >= t`` (or ``>``) for every party; ``base_total`` may be a Fraction."""
+    need = min_votes_to_pass(t, base_total, inclusive=inclusive)
+    if need > _INT_LIMIT:  # more than any int64 vote count
+        return np.zeros(np.shape(v), dtype=bool)
+    return np.asarray(v) >= need
+
+
+def min_votes_to_pass(t: Fraction, base_total: Any, *, inclusive: bool) -> int:
+    """Smallest whole number of votes that passes a threshold ``t`` of ``base_total`` (int or Fraction).
+
+    For whole ``v``: ``v * den >= num`` iff ``v >= ceil(num / den)``, and ``v * den > num``
+    iff ``v >= floor(num / den) + 1``, with ``num / den = t * base_total`` exactly.
+    """
     if isinstance(base_total, Fraction):
-        b_num, b_den = base_total.numerator, base_total.denominator
+        num, den = t.numerator * base_total.numerator, t.denominator * base_total.denominator
     else:
-        b_num, b_den = int(base_total), 1
-    rhs = t.numerator * b_num
-    scale = t.denominator * b_den
-    if rhs == 0:
-        return v >= 0 if inclusive else v > 0
-    vmax = int(v.max()) if v.size else 0
-    if vmax * scale < _INT_LIMIT and rhs < _INT_LIMIT:
-        lhs = v * np.int64(scale)
-        return lhs >= rhs if inclusive else lhs > rhs
-    lhs = np.array([int(x) * scale for x in v], dtype=object)
-    return np.asarray(lhs >= rhs if inclusive else lhs > rhs, dtype=bool)
-
-
-def min_votes_to_pass(t: Fraction, base_total: int, *, inclusive: bool) -> int:
-    """Smallest whole number of votes that passes a threshold ``t`` of ``base_total``."""
-    q, r = divmod(t.numerator * base_total, t.denominator)
+        num, den = t.numerator * int(base_total), t.denominator
+    q, r = divmod(num, den)
     if inclusive:
         return q + (r > 0)
     return q + 1
@@ -668,18 +717,15 @@ def _admit_runner_ups(
 
 
 def _lr_core(
-    v: np.ndarray, admitted: np.ndarray, weight: np.ndarray | None, wden: int, seats: int, method: str
-) -> tuple[np.ndarray, np.ndarray, int, Fraction]:
-    """Largest remainder: (certain seats, tied mask, number of tied seats, quota).
+    va: list[int], wl: list[int] | None, wden: int, seats: int, method: str
+) -> tuple[list[int], list[bool], int, Fraction]:
+    """Largest remainder among the admitted parties: (certain seats, tied flags, number of
+    tied seats, quota).
 
-    The quotient of party j is ``v_j * weight_j / wden / quota`` (``weight=None``: every
-    weight is ``wden``); remainders share one denominator, so they compare as integers.
-    Plain Python integers over the admitted parties: exact, and faster than numpy below a
-    few thousand parties.
+    The quotient of party j is ``va[j] * wl[j] / wden / quota`` (``wl=None``: every weight
+    is ``wden``); remainders share one denominator, so they compare as integers. Plain
+    Python integers: exact, and faster than numpy below a few thousand parties.
     """
-    idx = np.flatnonzero(admitted)
-    va = v[idx].tolist()
-    wl = None if weight is None else weight[idx].tolist()
     total = sum(va)
     if method == "hare":
         quota = Fraction(total, seats)
@@ -727,11 +773,30 @@ def _lr_core(
             floors = [f + a for f, a in zip(floors, at)]
         else:
             tied, n_tied = at, n_left
-    seats_out = np.zeros(v.size, dtype=np.int64)
-    tied_out = np.zeros(v.size, dtype=bool)
-    seats_out[idx] = floors
-    tied_out[idx] = tied
-    return seats_out, tied_out, n_tied, quota
+    return floors, tied, n_tied, quota
+
+
+def _share_out(
+    va: list[int], wl: list[int] | None, wden: int, seats: int, method: str
+) -> tuple[list[int], list[bool], int, Fraction | None, Fraction | None]:
+    """Seats among the admitted parties only (votes ``va``, runner-up weights ``wl / wden``).
+
+    Returns (certain seats, tied flags, tied seats, quota, divisor); one of quota
+    (largest remainder) and divisor (divisor methods) is None. Both entry points of
+    :func:`allocate` (plain lists and numpy arrays) and the exact rows of the batch path
+    allocate through this function.
+    """
+    if method in _LR_METHODS:
+        floors, tied, n_tied, quota = _lr_core(va, wl, wden, seats, method)
+        return floors, tied, n_tied, quota, None
+    if wl is not None:
+        raise ValueError(
+            "`runner_up_factor` is defined for largest-remainder methods only; "
+            f"use runner_up_factor=1 with method={method!r}."
+        )
+    arr = np.array(va, dtype=np.int64)
+    s_, t_, n_tied, divisor = _divisor_core(arr, np.ones(arr.size, dtype=bool), seats, method)
+    return s_.tolist(), t_.tolist(), n_tied, None, divisor
 
 
 # Divisors scaled to integers: quotient = scale * v / D(k).
@@ -865,19 +930,16 @@ def _allocate_exact(
             quota=None, divisor=None,
         )
         return out
-    if method in _LR_METHODS:
-        wden = factor.denominator
-        weight = np.where(runner, factor.numerator, wden) if runner.any() and factor != 1 else None
-        s, tied, n_tied, quota = _lr_core(v, admitted, weight, wden, seats, method)
-        out.update(seats=_top_up(s, passed, runner, min_seats), tied=tied, n_tied=n_tied, quota=quota, divisor=None)
-    else:
-        if runner.any() and factor != 1:
-            raise ValueError(
-                "`runner_up_factor` is defined for largest-remainder methods only; "
-                f"use runner_up_factor=1 with method={method!r}."
-            )
-        s, tied, n_tied, divisor = _divisor_core(v, admitted, seats, method)
-        out.update(seats=_top_up(s, passed, runner, min_seats), tied=tied, n_tied=n_tied, quota=None, divisor=divisor)
+    idx = np.flatnonzero(admitted)
+    wl = None
+    if runner.any() and factor != 1:
+        wl = np.where(runner[idx], factor.numerator, factor.denominator).tolist()
+    floors, tied_l, n_tied, quota, divisor = _share_out(v[idx].tolist(), wl, factor.denominator, seats, method)
+    s = np.zeros(v.size, dtype=np.int64)
+    tied = np.zeros(v.size, dtype=bool)
+    s[idx] = floors
+    tied[idx] = tied_l
+    out.update(seats=_top_up(s, passed, runner, min_seats), tied=tied, n_tied=n_tied, quota=quota, divisor=divisor)
     return out
 
 
@@ -1024,15 +1086,32 @@ def allocate(
     >>> res.quota
     Fraction(6599921, 98)
     """
-    r = _allocate_iv(
-        votes, seats, rules=rules, parties=parties, method=method, threshold=threshold,
-        threshold_base=threshold_base, at_threshold=at_threshold, min_parties=min_parties,
-        runner_up_factor=runner_up_factor, runner_up_min_seats=runner_up_min_seats,
-        ties=ties, tie_order=tie_order,
-        other_valid=other_valid, invalid=invalid, participants=participants,
-        registered=registered,
+    plain = _plain_votes(votes, parties)
+    if plain is not None:  # a dict or list of Python ints: checked without numpy
+        labels, v, total = plain
+    else:
+        labels, v = as_votes(votes, parties)
+        total = int(v.sum())
+    r = _options_iv(
+        labels, v, total, seats, rules, method, threshold, threshold_base, at_threshold, min_parties,
+        runner_up_factor, runner_up_min_seats, ties, tie_order, other_valid, invalid, participants,
+        registered,
     )
-    v = r.votes
+    if plain is not None:
+        need = min_votes_to_pass(r.threshold, r.base_total, inclusive=r.at_threshold == "pass")
+        passed_idx = list(range(len(v))) if need <= 0 else [i for i, x in enumerate(v) if x >= need]
+        if r.seats > 0 and passed_idx and len(passed_idx) >= r.min_parties:
+            # Nobody to admit by the min-parties rule: share out among the passing parties.
+            floors, tied_l, n_tied, quota, divisor = _share_out(
+                [v[i] for i in passed_idx], None, 1, r.seats, r.method
+            )
+            seats_l = [0] * len(v)
+            for i, f in zip(passed_idx, floors):
+                seats_l[i] = f
+            tied_idx = [i for i, t in zip(passed_idx, tied_l) if t]
+            return _finish(r, seats_l, passed_idx, passed_idx, [], tied_idx, n_tied, quota, divisor)
+        v = np.array(v, dtype=np.int64)  # runner-up rule, no seats or nobody passing: numpy path
+        r = r._replace(votes=v)
     passed = passes_threshold(v, r.threshold, r.base_total, inclusive=r.at_threshold == "pass")
     rank = r.tie_rank if r.ties == "order" else None
     raw = _allocate_exact(
@@ -1053,29 +1132,51 @@ def allocate(
             f"({r.base_total:,}); the largest share is {float(share):.4g}. Lower `threshold` or "
             "set `min_parties`."
         )
-    seats_arr, tied, n_tied = raw["seats"], raw["tied"], raw["n_tied"]
+    return _finish(
+        r, raw["seats"].tolist(), np.flatnonzero(passed).tolist(), np.flatnonzero(raw["admitted"]).tolist(),
+        np.flatnonzero(raw["runner_up"]).tolist(), np.flatnonzero(raw["tied"]).tolist(), raw["n_tied"],
+        raw["quota"], raw["divisor"],
+    )
+
+
+def _finish(
+    r: _Resolved,
+    seats: list[int],
+    passed: list[int],
+    admitted: list[int],
+    runner_up: list[int],
+    tied: list[int],
+    n_tied: int,
+    quota: Fraction | None,
+    divisor: Fraction | None,
+) -> AllocationResult:
+    """Apply the tie rule of ``r`` to the certain ``seats`` and build the result (indices of
+    the passed, admitted, runner-up and tied parties)."""
     tie_broken = False
     if n_tied > 0:
-        tied_p = tuple(r.parties[i] for i in np.flatnonzero(tied))
         if r.ties == "raise":
-            certain = dict(zip(r.parties, seats_arr.tolist()))
+            tied_p = [r.parties[i] for i in tied]
+            certain = dict(zip(r.parties, seats))
             raise AllocationTieError(
-                f"parties {list(tied_p)} are exactly tied for the last {n_tied} seat(s) "
+                f"parties {tied_p} are exactly tied for the last {n_tied} seat(s) "
                 f"(method {r.method!r}); seats certain so far: {certain}. Pass tie_order= "
                 "with ties='order' to apply a legal tie rule, or ties='report'.",
-                tied=tied_p, n_tied_seats=n_tied, seats=certain,
+                tied=tuple(tied_p), n_tied_seats=n_tied, seats=certain,
             )
         if r.ties == "order":
-            seats_arr = _break_ties(seats_arr, tied, n_tied, r.tie_rank)
+            seats = _break_ties(np.array(seats, dtype=np.int64), _mask(tied, len(seats)), n_tied, r.tie_rank).tolist()
             tie_broken = True
-    return AllocationResult(
+    # One dict update instead of the frozen dataclass __init__ (one object.__setattr__ per
+    # field, about 1.5 us): same fields (tests/test_allocation.py checks they match).
+    res = object.__new__(AllocationResult)
+    res.__dict__.update(
         parties=r.parties,
-        votes=v,
-        seats_array=seats_arr,
-        passed_array=passed,
-        admitted_array=raw["admitted"],
-        runner_up_array=raw["runner_up"],
-        tied_array=tied,
+        vote_counts=r.votes,
+        seat_counts=seats,
+        passed_index=passed,
+        admitted_index=admitted,
+        runner_up_index=runner_up,
+        tied_index=tied,
         n_seats=r.seats,
         n_tied_seats=0 if tie_broken else n_tied,
         tie_broken=tie_broken,
@@ -1085,10 +1186,18 @@ def allocate(
         base_total=r.base_total,
         at_threshold=r.at_threshold,
         runner_up_factor=r.runner_up_factor,
-        quota=raw["quota"],
-        divisor=raw["divisor"],
+        quota=quota,
+        divisor=divisor,
         rules=r.rules_name,
     )
+    return res
+
+
+def _mask(index: Sequence[int], n: int) -> np.ndarray:
+    """Boolean mask of length ``n``, True at ``index``."""
+    out = np.zeros(n, dtype=bool)
+    out[list(index)] = True
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -1108,12 +1217,12 @@ class AllocationResult:
     """
 
     parties: tuple
-    votes: np.ndarray
-    seats_array: np.ndarray
-    passed_array: np.ndarray
-    admitted_array: np.ndarray
-    runner_up_array: np.ndarray
-    tied_array: np.ndarray
+    vote_counts: Sequence[int]
+    seat_counts: Sequence[int]
+    passed_index: Sequence[int]
+    admitted_index: Sequence[int]
+    runner_up_index: Sequence[int]
+    tied_index: Sequence[int]
     n_seats: int
     n_tied_seats: int
     tie_broken: bool
@@ -1130,6 +1239,37 @@ class AllocationResult:
     method: ClassVar[str] = "Seat allocation"
     citations: ClassVar[tuple[str, ...]] = ("balinski2001", "pukelsheim2017")
 
+    # -- arrays, built on first use (an allocation is often read only through `seats`) --
+    @functools.cached_property
+    def votes(self) -> np.ndarray:
+        """Votes per party (int64)."""
+        return np.asarray(self.vote_counts, dtype=np.int64)
+
+    @functools.cached_property
+    def seats_array(self) -> np.ndarray:
+        """Seats per party (int64; certain seats when a tie is reported)."""
+        return np.asarray(self.seat_counts, dtype=np.int64)
+
+    @functools.cached_property
+    def passed_array(self) -> np.ndarray:
+        """True for the parties that reached the threshold."""
+        return _mask(self.passed_index, len(self.parties))
+
+    @functools.cached_property
+    def admitted_array(self) -> np.ndarray:
+        """True for the parties admitted to the allocation."""
+        return _mask(self.admitted_index, len(self.parties))
+
+    @functools.cached_property
+    def runner_up_array(self) -> np.ndarray:
+        """True for the parties admitted by the min-parties rule only."""
+        return _mask(self.runner_up_index, len(self.parties))
+
+    @functools.cached_property
+    def tied_array(self) -> np.ndarray:
+        """True for the parties tied for the last seat(s) (also when the tie was broken)."""
+        return _mask(self.tied_index, len(self.parties))
+
     # -- convenient views -----------------------------------------------------------
     @functools.cached_property
     def seats(self) -> pd.Series:
@@ -1139,17 +1279,17 @@ class AllocationResult:
     @property
     def passed(self) -> list:
         """Parties that reached the threshold."""
-        return [p for p, ok in zip(self.parties, self.passed_array) if ok]
+        return [self.parties[i] for i in self.passed_index]
 
     @property
     def admitted(self) -> list:
         """Parties admitted to the allocation (passed, or runner-up by the min-parties rule)."""
-        return [p for p, ok in zip(self.parties, self.admitted_array) if ok]
+        return [self.parties[i] for i in self.admitted_index]
 
     @property
     def tied(self) -> list:
         """Parties tied for the last seat(s) when the tie was reported, not broken."""
-        return [] if self.n_tied_seats == 0 else [p for p, t in zip(self.parties, self.tied_array) if t]
+        return [] if self.n_tied_seats == 0 else [self.parties[i] for i in self.tied_index]
 
     @property
     def shares(self) -> pd.Series:
@@ -1234,7 +1374,7 @@ class AllocationResult:
         return f"<div><b>{html.escape(self.method)}</b>{head}{tab.to_html(float_format=lambda x: f'{x:,.4f}')}</div>"
 
     def __repr__(self) -> str:
-        seats = ", ".join(f"{p!r}: {s}" for p, s in zip(self.parties, self.seats_array.tolist()))
+        seats = ", ".join(f"{p!r}: {s}" for p, s in zip(self.parties, self.seat_counts))
         return f"AllocationResult(method={self.method_name!r}, seats={{{seats}}})"
 
     def cite(self, format: str = "bibtex") -> str:

@@ -414,3 +414,88 @@ def test_bad_seats():
     with pytest.raises(TypeError, match="`seats` is required"):
         allocate([1, 2])
     assert allocate([1, 2], 0).seats.tolist() == [0, 0]
+
+
+# -- the pure-Python path (plain dicts / lists of ints) equals the numpy path -------------
+
+
+def _outcome(votes, **kwargs):
+    """Everything an allocation gives, or the error it raises (type and message)."""
+    try:
+        res = allocate(votes, **kwargs)
+    except ValueError as exc:  # AllocationTieError is a ValueError
+        return type(exc).__name__, str(exc), getattr(exc, "seats", None)
+    return (
+        res.parties, res.votes.tolist(), res.seats_array.tolist(), res.passed, res.admitted,
+        res.passed_array.tolist(), res.admitted_array.tolist(), res.runner_up_array.tolist(),
+        res.tied, res.tied_array.tolist(), res.n_tied_seats, res.tie_broken, res.quota, res.divisor,
+        res.base_total, res.threshold, res.table["status"].tolist(), repr(res),
+    )
+
+
+# Values that make exact ties and parties exactly at 5 %, 7 %, 10 %, 1/7 or 25 % likely.
+tie_prone = st.lists(st.sampled_from([0, 1, 5, 7, 10, 14, 20, 25, 29, 43, 50, 70, 93, 100]), min_size=1, max_size=12)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    votes=tie_prone,
+    seats=st.integers(0, 30),
+    method=st.sampled_from(METHODS),
+    t=st.sampled_from([0, Fraction(1, 20), 0.07, Fraction(1, 10), Fraction(1, 7), "1/4"]),
+    at=st.sampled_from(["pass", "fail"]),
+    base=st.sampled_from(["valid", "registered"]),
+    min_parties=st.sampled_from([0, 2, 3]),
+    ties=st.sampled_from(["raise", "report", "order"]),
+    data=st.data(),
+)
+def test_plain_path_equals_numpy_path(votes, seats, method, t, at, base, min_parties, ties, data):
+    total = sum(votes)
+    kwargs = dict(seats=seats, method=method, threshold=t, at_threshold=at, threshold_base=base,
+                  min_parties=min_parties, ties=ties)
+    if base == "registered":  # a multiple of 100 puts 7 votes exactly at 7 %
+        kwargs["registered"] = max(100, -(-total // 100) * 100)
+    if ties == "order":
+        kwargs["tie_order"] = data.draw(st.permutations(range(len(votes))))
+    general = _outcome(np.array(votes, dtype=np.int64), **kwargs)  # numpy path
+    assert _outcome(list(votes), **kwargs) == general  # pure-Python path
+    assert _outcome(tuple(votes), **kwargs) == general
+    labels = [f"p{i}" for i in range(len(votes))]
+    if ties == "order":
+        kwargs["tie_order"] = [labels[i] for i in kwargs["tie_order"]]
+    import pandas as pd
+
+    assert _outcome(dict(zip(labels, votes)), **kwargs) == _outcome(pd.Series(votes, index=labels), **kwargs)
+
+
+def test_plain_path_known_cases():
+    # at the threshold, ties raised / reported / ordered, through a plain dict
+    assert allocate({"A": 7, "B": 93}, 10, threshold=0.07).seats.tolist() == [1, 9]
+    assert allocate({"A": 7, "B": 93}, 10, threshold=0.07, at_threshold="fail").seats.tolist() == [0, 10]
+    with pytest.raises(AllocationTieError, match=r"\['A', 'B'\] are exactly tied"):
+        allocate({"A": 14, "B": 14, "C": 29, "D": 43}, 10)
+    res = allocate([14, 14, 29, 43], 10, ties="order", tie_order=[1, 0, 2, 3])
+    assert res.seats.tolist() == [1, 2, 3, 4] and res.tie_broken and res.tied_array.tolist() == [1, 1, 0, 0]
+    # values the plain path does not take go to the numpy path and its checks
+    with pytest.raises(ValueError, match=r"negative for \[1\]"):
+        allocate([5, -1], 10)
+    assert allocate([True, 5], 6).seats.tolist() == [1, 5]  # as before: numpy reads True as 1
+    with pytest.raises(TypeError, match="dtype bool"):
+        allocate([True, False], 1)
+    big = np.random.default_rng(3).integers(0, 10_000, 2500).tolist()  # beyond the plain-path size
+    assert _outcome(big, seats=98, threshold=0.0003, ties="report") == _outcome(
+        np.array(big), seats=98, threshold=0.0003, ties="report"
+    )
+
+
+def test_result_has_every_dataclass_field():
+    # _finish fills the instance dict directly; it must set exactly the dataclass fields.
+    import dataclasses
+
+    from electionstats.allocation import AllocationResult
+
+    for votes in ({"A": 70, "B": 930}, np.array([70, 930])):
+        res = allocate(votes, 10)
+        assert set(vars(res)) == {f.name for f in dataclasses.fields(AllocationResult)}
+        assert isinstance(res.votes, np.ndarray) and res.votes.dtype == np.int64
+        assert isinstance(res.seats_array, np.ndarray) and res.passed_array.dtype == bool
