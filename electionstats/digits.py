@@ -83,6 +83,19 @@ register(
 }""",
 )
 register(
+    "lancaster1961",
+    """@article{lancaster1961,
+  title = {Significance Tests in Discrete Distributions},
+  author = {Lancaster, H. O.},
+  journal = {Journal of the American Statistical Association},
+  volume = {56},
+  number = {294},
+  pages = {223--234},
+  year = {1961},
+  doi = {10.1080/01621459.1961.10482105}
+}""",
+)
+register(
     "mebane2011",
     """@article{mebane2011,
   title = {Comment on ``Benford's Law and the Detection of Election Fraud''},
@@ -178,9 +191,9 @@ class _Spec:
     @property
     def reference_value(self) -> float:
         if self.kind == "mean":
-            return float(self.values @ self.probs)
+            return math.fsum(self.values * self.probs)
         if self.kind == "share":
-            return float(self.probs[self.success].sum())
+            return math.fsum(self.probs[self.success])
         return float("nan")
 
 
@@ -321,6 +334,7 @@ class DigitTestResult(Result):
         "deckert2011",
         "mebane2011",
         "phipson2010",
+        "lancaster1961",
     )
     null_hypothesis: ClassVar[str] = (
         "the digits of the counts follow the null model (the textbook reference, or what "
@@ -370,6 +384,11 @@ _NULLS = ("reference", "montecarlo", "bootstrap")
 _GOFS = ("chi2", "g")
 _METHODS = ("auto", "asymptotic", "exact")
 _NAN_POLICIES = ("raise", "omit")
+
+
+def _index_of(values: Any) -> list[Any] | None:
+    """Index labels of a pandas Series (for messages), else None."""
+    return list(values.index) if isinstance(values, pd.Series) else None
 
 
 def _positions(mask: np.ndarray, index: Any) -> str:
@@ -480,9 +499,8 @@ def _data_iv(
     x, nan = _as_count_array(counts, "counts")
     if nan.any() and nan_policy == "raise":
         raise ValueError(
-            f"`counts` has {int(nan.sum()):,} NaN values (first at position "
-            f"{int(np.flatnonzero(nan)[0])}); remove them or pass nan_policy='omit' to "
-            "exclude them (they are then counted in n_excluded)."
+            f"`counts` has NaN values at {_positions(nan, _index_of(counts))}; remove them "
+            "or pass nan_policy='omit' to exclude them (they are then counted in n_excluded)."
         )
     den = None
     if denominator is not None:
@@ -493,13 +511,23 @@ def _data_iv(
             )
         if dnan.any() and nan_policy == "raise":
             raise ValueError(
-                f"`denominator` has {int(dnan.sum()):,} NaN values; remove them or pass "
-                "nan_policy='omit'."
+                f"`denominator` has NaN values at {_positions(dnan, _index_of(denominator))}; "
+                "remove them or pass nan_policy='omit'."
             )
         nan = nan | dnan
     r = None
     if rate is not None:
-        r = np.asarray(rate, dtype=float)
+        r = np.asarray(rate)
+        if r.dtype.kind == "b" or (
+            r.dtype.kind == "O" and any(isinstance(v, (bool, np.bool_)) for v in r.ravel())
+        ):
+            raise TypeError("`rate` holds booleans; pass probabilities in [0, 1].")
+        try:
+            r = r.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"`rate` must hold numbers (probabilities in [0, 1]); got dtype {r.dtype}."
+            ) from None
         if r.shape != x.shape:
             raise ValueError(f"`rate` must have one value per count ({x.size:,}); got {r.size:,}.")
         bad = ~((r >= 0) & (r <= 1))
@@ -552,6 +580,13 @@ def _options_iv(
     else:
         alternative = check_alternative("two-sided" if alternative is None else alternative)
     b = check_n_resamples(n_resamples)
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(
+            f"`confidence_level` must be a number strictly between 0 and 1 (got "
+            f"{confidence_level!r})."
+        )
     if not 0 < confidence_level < 1:
         raise ValueError(
             f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level})."
@@ -961,6 +996,14 @@ def _run(
         null_dist = _point(spec, sims)
         null_dist = null_dist[np.isfinite(null_dist)]
         ci = basic_bootstrap_ci(stat, null_dist, confidence_level)
+        if null_dist.size and np.ptp(null_dist) == 0:
+            note(
+                f"the {null_dist.size:,} bootstrap replicates are all equal ({stat:.4g}): "
+                f"every one of the {n:,} counts used falls in the same category, so the "
+                "interval has zero width and its p-value means nothing. Use "
+                "null='reference' or more stations.",
+                SmallSampleWarning,
+            )
         # basic interval inverted: it excludes the reference at level a iff the
         # replicates put less than a/2 on one side of 2*estimate - reference.
         pvalue = monte_carlo_pvalue(null_dist, 2 * stat - reference_value, alternative)
@@ -1093,15 +1136,16 @@ def _zero_five_spec(min_count: int) -> _Spec:
     )
 
 
-def _percent_spec(min_count: int) -> _Spec:
+def _percent_spec(min_count: int, cap: bool = True) -> _Spec:
     m = _min_count_iv(min_count)
     spec = _zero_five_spec(m)
+    zero = "count 0 over denominator 0 (0/0)" if cap else "denominator 0"
     return dataclasses.replace(
         spec,
         test="P05s (rounded percentages ending in 0 or 5)",
         statistic_name="share of percentages ending in 0 or 5",
         uses_percent=True,
-        below_reason=f"with denominator 0 and count 0 (0/0) or below {m}",
+        below_reason=f"with {zero}" + (f" or count below {m}" if m else ""),
     )
 
 
@@ -1177,6 +1221,20 @@ _COMMON_PARAMS = """null : {'reference', 'montecarlo', 'bootstrap'}
 
 
 
+_MC_NOTES = """p-values of the size-aware null (``null='montecarlo'``, ``B = n_resamples``):
+    for chi-square and G statistics, ``(1 + #{replicates >= observed}) / (1 + B)``
+    (Phipson and Smyth 2010, :doi:`10.2202/1544-6115.1585`), valid at every ``B``; the expected frequencies average the
+    ``B`` replicates and the observed tally, so data and replicates stay exchangeable.
+    For mean digits and shares, which take few distinct values so that many replicates
+    tie with the observed value, the mid-p value ``(#{more extreme} + (#{tied} + 1) / 2)
+    / (1 + B)`` (Lancaster 1961, :doi:`10.1080/01621459.1961.10482105`), doubled for two-sided tests. Counting every tie in full
+    is valid but conservative (a 5 % test then rejects about 2-3 % of clean elections);
+    the mid-p value is close to uniform but not guaranteed to stay below the nominal
+    level. In the package's calibration study (1,000 simulated clean elections of 300
+    stations) every size-aware test rejects between 3.5 % and 6.5 % at 5 %. The
+    ``pvalue_method`` field says which p-value was used."""
+
+
 def first_digit_test(
     counts: Any,
     *,
@@ -1234,6 +1292,8 @@ def first_digit_test(
     of these sizes produce?). A rejection is a departure from the null model, not proof
     of fraud; Deckert, Myagkov and Ordeshook (2011) show that first-digit conformity and
     fraud are essentially unrelated in simulated and real elections.
+
+    {mc_notes}
 
     References
     ----------
@@ -1328,6 +1388,8 @@ def second_digit_test(
     value 4.187 is only a benchmark (Mebane 2011); ``null='montecarlo'`` gives the
     size-aware expectation. A departure is a reason to look closer, never proof of fraud.
 
+    {mc_notes}
+
     References
     ----------
     .. [1] Mebane, W. R. (2006). Election forensics: vote counts and Benford's law.
@@ -1421,6 +1483,8 @@ def last_digit_test(
     digits (Beber and Scacco 2012), but a rejection can also come from rounding or data
     entry conventions; it is not proof of fraud.
 
+    {mc_notes}
+
     References
     ----------
     .. [1] Beber, B. and Scacco, A. (2012). What the numbers say: a digit-based test for
@@ -1498,6 +1562,8 @@ def zero_five_test(
     -----
     Invented numbers are often rounded to 0 or 5. But zeros and small counts end in 0
     more often than 1 in 10 with no fraud at all; the size-aware null accounts for this.
+
+    {mc_notes}
 
     References
     ----------
@@ -1582,6 +1648,8 @@ def percent_zero_five_test(
     near a multiple of 5 % also raises P05s with no fraud at all, which is why the
     size-aware null is the better reference when shares are concentrated.
 
+    {mc_notes}
+
     References
     ----------
     .. [1] Mebane, W. R., Kalinin, K. et al. (2015). Election Forensics Toolkit and Guide.
@@ -1595,8 +1663,13 @@ def percent_zero_five_test(
     >>> res.statistic, res.n, res.n_excluded
     (0.6666666666666666, 3, 1)
     """
+    if denominator is None:
+        raise ValueError(
+            "`denominator` is required: the percentage is 100 * counts / denominator "
+            "(e.g. a party's votes over valid votes, or ballots over registered voters)."
+        )
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    spec = _percent_spec(min_count)
+    spec = _percent_spec(min_count, cap)
     res = _run(
         spec,
         data,
@@ -1666,9 +1739,18 @@ def last_two_digits_test(
 
     Notes
     -----
-    Beber and Scacco derive these expectations from experiments on how people invent
-    numbers. Counts with a small spread (or small counts) do not have uniform last two
-    digits; use the size-aware null for them. A rejection is not proof of fraud.
+    Definitions (the counted pairs and the reference share come from the same digit
+    rule): a *repeated* pair has equal tens and units digits (00, 11, ..., 99: 10 of the
+    100 endings, reference 0.10); an *adjacent* pair has tens and units digits that
+    differ by exactly one (01, 10, 12, 21, ..., 89, 98: 18 of the 100 endings, reference
+    0.18). 0 and 9 are not adjacent (no wrap-around; counting 09 and 90 as well would
+    give 0.20). Beber and Scacco derive these expectations from experiments on how
+    people invent numbers. Counts with a small spread, and small counts (10..99, whose
+    tens digit is a leading digit), do not have uniform last two digits; use
+    ``min_count=100`` or the size-aware null for them. A rejection is not proof of
+    fraud.
+
+    {mc_notes}
 
     References
     ----------
@@ -1699,8 +1781,15 @@ def last_two_digits_test(
     )
 
 
-for _f in (first_digit_test, second_digit_test, last_digit_test, zero_five_test, last_two_digits_test):
-    _f.__doc__ = _f.__doc__.replace("{common}", _COMMON_PARAMS)
+for _f in (
+    first_digit_test,
+    second_digit_test,
+    last_digit_test,
+    zero_five_test,
+    percent_zero_five_test,
+    last_two_digits_test,
+):
+    _f.__doc__ = _f.__doc__.replace("{common}", _COMMON_PARAMS).replace("{mc_notes}", _MC_NOTES)
 
 
 _BUNDLE = ("first", "second", "last", "zero_five", "last_two", "percent_zero_five")

@@ -393,3 +393,126 @@ def test_fabricated_last_digits_are_detected():
     assert zero_five_test(forged, alternative="less").pvalue < 0.01
     # and the untouched counts are not flagged
     assert last_digit_test(c, **kw).pvalue > 0.05
+
+
+# ----------------------------------------------------------------------------- review additions
+
+
+def test_pair_definitions_and_expectations_by_enumeration():
+    # Every ending 00..99 exactly once (counts 100..199): the observed shares are the
+    # reference values by construction of the enumeration, not of the code.
+    x = np.arange(100, 200)
+    pairs = [(v // 10 % 10, v % 10) for v in x]
+    n_rep = sum(t == u for t, u in pairs)  # 00, 11, ..., 99
+    n_adj = sum(abs(t - u) == 1 for t, u in pairs)  # 01, 10, 12, 21, ..., 89, 98 (not 09, 90)
+    assert (n_rep, n_adj) == (10, 18)
+    rep = last_two_digits_test(x, statistic="repeated")
+    adj = last_two_digits_test(x, statistic="adjacent")
+    assert rep.statistic == pytest.approx(0.10) and rep.reference_value == pytest.approx(0.10)
+    assert adj.statistic == pytest.approx(0.18) and adj.reference_value == pytest.approx(0.18)
+    assert rep.pvalue == pytest.approx(1.0) and adj.pvalue == pytest.approx(1.0)
+    # 0 and 9 are not adjacent (no wrap-around)
+    assert last_two_digits_test([109, 190, 1009], statistic="adjacent").statistic == 0.0
+    r = last_two_digits_test([109, 190, 1054], statistic="adjacent")
+    assert r.statistic == pytest.approx(1 / 3)
+
+
+def test_exact_2bl_pvalue_by_enumeration():
+    # two counts with second digits 8 and 9: P(d1 + d2 >= 17) under Benford's second-digit law
+    p = benford_second_digit_probs()
+    expected = 2 * p[8] * p[9] + p[9] ** 2
+    r = second_digit_test([189, 99], alternative="greater", method="exact")
+    assert r.pvalue == pytest.approx(expected, rel=1e-9)
+
+
+def test_size_aware_expectation_matches_binomial_closed_form():
+    # 400 stations, each count ~ Binomial(20, 0.5): P(count ends in 0 or 5) is a sum of
+    # binomial probabilities, and the mean last digit is sum_k (k mod 10) P(k).
+    from scipy import stats
+
+    k = np.arange(21)
+    pmf = stats.binom.pmf(k, 20, 0.5)
+    p05 = pmf[k % 5 == 0].sum()
+    lastc = (k % 10) @ pmf
+    d = np.full(400, 20)
+    c = np.full(400, 10)  # plug-in rate 0.5 at every station
+    z = zero_five_test(c, null="montecarlo", denominator=d, n_resamples=2000, rng=0)
+    m = last_digit_test(
+        c, statistic="mean", null="montecarlo", denominator=d, n_resamples=2000, rng=0
+    )
+    se05 = np.sqrt(p05 * (1 - p05) / 400 / 2000)
+    assert z.expected_value == pytest.approx(p05, abs=4 * se05)
+    assert m.expected_value == pytest.approx(lastc, abs=0.01)
+    # spread of the simulated share: binomial standard error of a share of 400 counts
+    assert z.null_distribution.std() == pytest.approx(np.sqrt(p05 * (1 - p05) / 400), rel=0.1)
+
+
+def test_bootstrap_spread_matches_closed_form():
+    # bootstrap over stations of a share: sd ~ sqrt(p (1 - p) / n)
+    rng = np.random.default_rng(12)
+    x = rng.integers(10, 5000, 2000)
+    r = zero_five_test(x, null="bootstrap", n_resamples=2000, rng=1)
+    p = r.statistic
+    assert r.null_distribution.std() == pytest.approx(np.sqrt(p * (1 - p) / x.size), rel=0.08)
+    lo, hi = r.confidence_interval
+    assert 2 * p - np.quantile(r.null_distribution, 0.975) == pytest.approx(lo)
+    assert hi - lo == pytest.approx(2 * 1.96 * np.sqrt(p * (1 - p) / x.size), rel=0.1)
+
+
+def test_same_seed_same_results_no_global_state():
+    rng = np.random.default_rng(13)
+    c, d = _clean_election(rng, 500)
+    kw = {"null": "montecarlo", "denominator": d, "n_resamples": 99}
+    np.random.seed(0)
+    a = [r.pvalue for r in digit_tests(c, rng=5, **kw)]
+    np.random.seed(1)
+    b = [r.pvalue for r in digit_tests(c, rng=np.random.default_rng(5), **kw)]
+    assert a == b
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: percent_zero_five_test([1, 2], None), ValueError, "`denominator` is required"),
+        (
+            lambda: last_digit_test([12, 13], confidence_level="x"),
+            TypeError,
+            "`confidence_level` must be",
+        ),
+        (
+            lambda: last_digit_test(
+                [12, 13], null="montecarlo", denominator=[20, 20], rate=["a", "b"]
+            ),
+            TypeError,
+            "`rate` must hold numbers",
+        ),
+        (
+            lambda: last_digit_test(
+                [12, 13], null="montecarlo", denominator=[20, 20], rate=[True, False]
+            ),
+            TypeError,
+            "`rate` holds booleans",
+        ),
+        (
+            lambda: last_digit_test(pd.Series([12.0, np.nan], index=["a", "b"])),
+            ValueError,
+            r"NaN values at index labels \['b'\]",
+        ),
+    ],
+)
+def test_bad_input_review(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_uncapped_percentages_report_why_stations_are_excluded():
+    with pytest.warns(SmallSampleWarning, match="excluded"):
+        r = percent_zero_five_test([1, 2, 0], [3, 0, 0], cap=False)
+    assert r.n == 1 and r.n_excluded == 2
+    assert "denominator 0" in r.excluded_reason and "0/0" not in r.excluded_reason
+
+
+def test_degenerate_bootstrap_warns():
+    with pytest.warns(SmallSampleWarning, match="bootstrap replicates are all equal"):
+        r = zero_five_test([3, 13, 23], null="bootstrap", rng=0)
+    assert "all equal" in r.notes
