@@ -202,6 +202,13 @@ def _basic_forensics_iv(
         raise ValueError(f"`p_adjust` must be None or one of {P_ADJUST_METHODS} (got {p_adjust!r}).")
     if null not in _NULLS:
         raise ValueError(f"`null` must be one of {_NULLS} (got {null!r}).")
+    if isinstance(confidence_level, bool) or not isinstance(
+        confidence_level, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(
+            f"`confidence_level` must be a number strictly between 0 and 1 (got "
+            f"{confidence_level!r})."
+        )
     if not 0 < confidence_level < 1:
         raise ValueError(
             f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level})."

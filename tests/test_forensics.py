@@ -112,6 +112,8 @@ def test_reproducible_with_seed_and_bootstrap_null():
         ({"null": "exact"}, ValueError, "`null` must be one of"),
         ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
         ({"ballots": "spoilt"}, KeyError, "not a count column"),
+        ({"confidence_level": "95%"}, TypeError, "`confidence_level` must be a number"),
+        ({"confidence_level": 95}, ValueError, "strictly between 0 and 1"),
     ],
 )
 def test_bad_arguments(kwargs, error, match):
