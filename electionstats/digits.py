@@ -1149,7 +1149,7 @@ def _percent_spec(min_count: int, cap: bool = True) -> _Spec:
     )
 
 
-def _last_two_spec(statistic: str, min_count: int | None) -> _Spec:
+def _last_two_spec(statistic: str, min_count: int | None, wrap: bool = True) -> _Spec:
     if statistic not in ("repeated", "adjacent", "distribution"):
         raise ValueError(
             "`statistic` must be 'repeated', 'adjacent' or 'distribution' "
@@ -1157,7 +1157,10 @@ def _last_two_spec(statistic: str, min_count: int | None) -> _Spec:
         )
     m = _min_count_iv((100 if statistic == "distribution" else 10) if min_count is None else min_count)
     tens, units = np.divmod(np.arange(100), 10)
-    success = tens == units if statistic == "repeated" else np.abs(tens - units) == 1
+    if not isinstance(wrap, (bool, np.bool_)):
+        raise TypeError(f"`adjacent_wrap` must be True or False (got {wrap!r}).")
+    gap = np.abs(tens - units)
+    success = tens == units if statistic == "repeated" else (gap == 1) | (bool(wrap) & (gap == 9))
     return _Spec(
         test={
             "repeated": "repeated last two digits",
@@ -1171,7 +1174,11 @@ def _last_two_spec(statistic: str, min_count: int | None) -> _Spec:
         min_count=max(m, 10),
         statistic_name={
             "repeated": "share of repeated pairs (00, 11, ..., 99)",
-            "adjacent": "share of adjacent pairs (|tens - units| = 1)",
+            "adjacent": (
+                "share of adjacent pairs (|tens - units| = 1, 0 and 9 adjacent)"
+                if wrap
+                else "share of adjacent pairs (|tens - units| = 1, no wrap-around)"
+            ),
             "distribution": "chi-square",
         }[statistic],
         citations=("beber2012",),
@@ -1696,6 +1703,7 @@ def last_two_digits_test(
     dispersion: float | None = None,
     rate_model: str = "auto",
     min_count: int | None = None,
+    adjacent_wrap: bool = True,
     method: str = "auto",
     n_resamples: int = 999,
     confidence_level: float = 0.95,
@@ -1705,9 +1713,10 @@ def last_two_digits_test(
     """Beber and Scacco's last-two-digit tests: repeated pairs, adjacent pairs, or uniformity.
 
     Null hypothesis: the last two digits are uniform on 00..99, so a repeated pair
-    (00, 11, ..., 99) occurs with probability 0.10 and an adjacent pair
-    (``|tens - units| = 1``, e.g. 23 or 98) with probability 0.18; or the pairs occur as
-    in binomial counts of the same sizes and rates (``null='montecarlo'``).
+    (00, 11, ..., 99) occurs with probability 0.10 and an adjacent pair (digits one
+    apart on the circle 0-1-...-9-0, e.g. 23, 98 or 90) with probability 0.20; or the
+    pairs occur as in binomial counts of the same sizes and rates
+    (``null='montecarlo'``).
 
     Parameters
     ----------
@@ -1726,6 +1735,10 @@ def last_two_digits_test(
         Counts below this are excluded: default 10 for the pair shares (two digits
         needed) and 100 for the distribution (counts 10..99 have a Benford-like tens
         digit).
+    adjacent_wrap : bool
+        Whether 0 and 9 count as adjacent (09 and 90), as in Beber and Scacco's
+        analyses (their "70 % non-adjacent, non-repeated pairs" expectation): reference
+        share 0.20. ``False`` counts only ``|tens - units| = 1``: reference 0.18.
     method : {'auto', 'asymptotic', 'exact'}
         Reference-null p-value for the distribution (see :func:`first_digit_test`).
 
@@ -1742,9 +1755,11 @@ def last_two_digits_test(
     Definitions (the counted pairs and the reference share come from the same digit
     rule): a *repeated* pair has equal tens and units digits (00, 11, ..., 99: 10 of the
     100 endings, reference 0.10); an *adjacent* pair has tens and units digits that
-    differ by exactly one (01, 10, 12, 21, ..., 89, 98: 18 of the 100 endings, reference
-    0.18). 0 and 9 are not adjacent (no wrap-around; counting 09 and 90 as well would
-    give 0.20). Beber and Scacco derive these expectations from experiments on how
+    differ by one, 0 and 9 included (01, 10, 12, 21, ..., 89, 98, 09, 90: 20 of the 100
+    endings, reference 0.20), which is the definition behind Beber and Scacco's
+    published expectation that 70 % of fair pairs are neither repeated nor adjacent;
+    ``adjacent_wrap=False`` drops 09 and 90 (18 endings, reference 0.18). Beber and
+    Scacco derive these expectations from experiments on how
     people invent numbers. Counts with a small spread, and small counts (10..99, whose
     tens digit is a leading digit), do not have uniform last two digits; use
     ``min_count=100`` or the size-aware null for them. A rejection is not proof of
@@ -1768,7 +1783,7 @@ def last_two_digits_test(
     """
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
     return _run(
-        _last_two_spec(statistic, min_count),
+        _last_two_spec(statistic, min_count, adjacent_wrap),
         data,
         null=null,
         gof=gof,

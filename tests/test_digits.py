@@ -404,17 +404,27 @@ def test_pair_definitions_and_expectations_by_enumeration():
     x = np.arange(100, 200)
     pairs = [(v // 10 % 10, v % 10) for v in x]
     n_rep = sum(t == u for t, u in pairs)  # 00, 11, ..., 99
-    n_adj = sum(abs(t - u) == 1 for t, u in pairs)  # 01, 10, 12, 21, ..., 89, 98 (not 09, 90)
-    assert (n_rep, n_adj) == (10, 18)
+    n_adj = sum(abs(t - u) in (1, 9) for t, u in pairs)  # 01, 10, ..., 89, 98, 09, 90
+    n_adj_line = sum(abs(t - u) == 1 for t, u in pairs)  # without 09 and 90
+    assert (n_rep, n_adj, n_adj_line) == (10, 20, 18)
+    # Beber and Scacco's published expectation: 70 % of fair pairs are neither repeated
+    # nor adjacent (0 adjacent to both 1 and 9), i.e. adjacent = 1 - 0.70 - 0.10 = 0.20.
+    assert 1 - 0.70 - 0.10 == pytest.approx(n_adj / 100)
     rep = last_two_digits_test(x, statistic="repeated")
     adj = last_two_digits_test(x, statistic="adjacent")
+    line = last_two_digits_test(x, statistic="adjacent", adjacent_wrap=False)
     assert rep.statistic == pytest.approx(0.10) and rep.reference_value == pytest.approx(0.10)
-    assert adj.statistic == pytest.approx(0.18) and adj.reference_value == pytest.approx(0.18)
+    assert adj.statistic == pytest.approx(0.20) and adj.reference_value == pytest.approx(0.20)
+    assert line.statistic == pytest.approx(0.18) and line.reference_value == pytest.approx(0.18)
     assert rep.pvalue == pytest.approx(1.0) and adj.pvalue == pytest.approx(1.0)
-    # 0 and 9 are not adjacent (no wrap-around)
-    assert last_two_digits_test([109, 190, 1009], statistic="adjacent").statistic == 0.0
-    r = last_two_digits_test([109, 190, 1054], statistic="adjacent")
+    # 0 and 9 are adjacent by default (09, 90), not with adjacent_wrap=False
+    assert last_two_digits_test([109, 190, 1009], statistic="adjacent").statistic == 1.0
+    assert last_two_digits_test([109, 190, 1009], statistic="adjacent",
+                                adjacent_wrap=False).statistic == 0.0
+    r = last_two_digits_test([109, 190, 1054], statistic="adjacent", adjacent_wrap=False)
     assert r.statistic == pytest.approx(1 / 3)
+    with pytest.raises(TypeError, match="`adjacent_wrap` must be True or False"):
+        last_two_digits_test(x, statistic="adjacent", adjacent_wrap="yes")
 
 
 def test_exact_2bl_pvalue_by_enumeration():
