@@ -453,6 +453,7 @@ def fingerprint(
     reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
                                                min_registered=min_registered)
     k = ex.keep
+    _small(int(k.sum()), 1, "fingerprint")  # warns; the histogram is then empty
     ti = _bin_index(bal[k], reg[k], n_bins)
     sj = _bin_index(votes[k], den[k], n_bins)
     w = _weights_array(weights, registered=reg[k], ballots=bal[k], votes=votes[k])
@@ -583,6 +584,7 @@ def cumulative_votes(
     reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
                                                zero_base=False)
     k = ex.keep
+    _small(int(k.sum()), 1, "cumulative_votes")  # warns; the curves are then zero
     idx = _bin_index(bal[k], reg[k], n_bins)
     cp = np.cumsum(np.bincount(idx, weights=votes[k], minlength=n_bins))
     co = np.cumsum(np.bincount(idx, weights=(den[k] - votes[k]), minlength=n_bins))
@@ -1022,13 +1024,16 @@ class ExcessVotesResult(_StationResult):
     peak (nationally, or summed over regions when ``by`` is set). ``stuffing`` is the
     part explained by turnout above the clean peak, ``switching`` the rest. ``*_ci``
     are basic bootstrap intervals over stations, ``anomalous_votes_se`` the bootstrap
-    standard error; ``pvalue`` is NaN (an estimate, not a test). ``sensitivity`` shows
-    the estimate under the other bin widths, peak rules and ratio rules.
+    standard error (replicates in which a region's clean ratio is undefined are left out
+    of both and counted in ``n_undefined_replicates``); ``pvalue`` is NaN (an estimate,
+    not a test). ``sensitivity`` shows the estimate under the other bin widths, peak
+    rules and ratio rules (``n_groups_undefined``: regions without an estimate there).
     """
 
     anomalous_votes: float = float("nan")
     anomalous_votes_se: float = float("nan")
     anomalous_votes_ci: tuple[float, float] = (float("nan"), float("nan"))
+    n_undefined_replicates: int = 0
     stuffing: float = float("nan")
     stuffing_ci: tuple[float, float] = (float("nan"), float("nan"))
     switching: float = float("nan")
@@ -1071,6 +1076,18 @@ class ExcessVotesResult(_StationResult):
 _PEAKS = ("votes", "others", "stations")
 _RATIOS = ("peak_bin", "below_peak")
 _SENSITIVITY_WIDTHS = (0.005, 0.01, 0.02)
+
+
+def _finite_sd(a: np.ndarray) -> np.ndarray:
+    """Standard deviation (ddof 1) of the finite values along the first axis; NaN if < 2."""
+    a = np.asarray(a, dtype=float)
+    ok = np.isfinite(a)
+    m = ok.sum(axis=0)
+    x = np.where(ok, a, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = x.sum(axis=0) / m
+        var = (np.where(ok, a - mean, 0.0) ** 2).sum(axis=0) / (m - 1)
+    return np.where(m > 1, np.sqrt(var), np.nan)
 
 
 def _take(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -1253,7 +1270,11 @@ def excess_votes(
     integer arithmetic; the clean turnout is the centre of the peak bin. Bins below
     the peak contribute nothing; bins above it contribute ``W - r O`` with its sign, so
     the estimate can be negative. Stations with zero registered voters, turnout above
-    100 % or party votes above the base are excluded and reported.
+    100 % or party votes above the base are excluded and reported. So are the stations
+    of a region (or, with ``by=None``, of the election) whose clean ratio is undefined:
+    no votes for the other parties in the clean-peak bin (an uncontested region) or no
+    station below the official turnout. Such regions are often the most anomalous ones,
+    so the total then understates the anomaly; ``excluded_reason`` names them.
 
     The estimate depends on choices the method leaves open (bin width, the peak rule,
     the ratio rule, national versus regional pooling): read the ``sensitivity`` table
@@ -1297,15 +1318,46 @@ def excess_votes(
     rng = as_generator(rng)
     reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
                                                zero_base=False)
+    labels = None if by is None else election.data[by].to_numpy()
+
+    def estimator(keep: np.ndarray):
+        """Group codes, labels and the estimate function on the stations ``keep``."""
+        if labels is None:
+            codes, groups = np.zeros(int(keep.sum()), dtype=np.int64), np.array(["all"], object)
+        else:
+            codes, groups = pd.factorize(labels[keep])
+            groups = np.asarray(groups, dtype=object)
+        values = {"W": votes[keep].astype(float), "O": (den[keep] - votes[keep]).astype(float),
+                  "T": bal[keep].astype(float), "R": reg[keep].astype(float)}
+        g = len(groups)
+
+        def estimate(width_bins: int, pk: str | float, rt: str, idx: np.ndarray | None = None):
+            cells = codes * width_bins + _bin_index(bal[keep], reg[keep], width_bins)
+            sums = _binned_sums(cells, g * width_bins, values, idx)
+            shape = sums["W"].shape[:-1] + (g, width_bins)
+            sums = {key: s.reshape(shape) for key, s in sums.items()}
+            centers = (np.arange(width_bins) + 0.5) / width_bins
+            return sums, _shpilkin_core(sums, centers, pk, rt)
+
+        return codes, groups, estimate
+
+    # Groups without a clean ratio (no other-party votes in the clean-peak bin, or no
+    # station below the official turnout) have no estimate: exclude, count and name them
+    # rather than let them turn the total into NaN.
+    codes, groups, estimate = estimator(ex.keep)
+    if codes.size:
+        bad = ~np.isfinite(estimate(n_bins, peak, ratio)[1]["anomaly"])
+        if bad.any():
+            drop = np.zeros(len(reg), dtype=bool)
+            drop[np.flatnonzero(ex.keep)[bad[codes]]] = True
+            names = ", ".join(map(str, groups[bad][:10])) + (", ..." if bad.sum() > 10 else "")
+            where = "" if by is None else f" in {int(bad.sum())} {by}(s) ({names})"
+            ex.drop(drop, f"clean ratio undefined{where}: no other-party votes in the "
+                          "clean-peak bin or no station below the official turnout")
+            codes, groups, estimate = estimator(ex.keep)
     k = ex.keep
     n = int(k.sum())
-    if by is None:
-        codes, groups = np.zeros(n, dtype=np.int64), np.array(["all"], dtype=object)
-    else:
-        codes, groups = pd.factorize(election.data[by].to_numpy()[k])
     n_groups = len(groups)
-    values = {"W": votes[k].astype(float), "O": (den[k] - votes[k]).astype(float),
-              "T": bal[k].astype(float), "R": reg[k].astype(float)}
     common = {
         "party": party, "by": by, "peak": peak if isinstance(peak, str) else f"fixed {peak}",
         "ratio": ratio, "bin_width": float(bin_width), "confidence_level": confidence_level,
@@ -1316,14 +1368,6 @@ def excess_votes(
     }
     if _small(n, 2, "excess_votes"):
         return ExcessVotesResult(statistic=float("nan"), pvalue=float("nan"), **common)
-
-    def estimate(width_bins: int, pk: str | float, rt: str, idx: np.ndarray | None = None):
-        cells = codes * width_bins + _bin_index(bal[k], reg[k], width_bins)
-        sums = _binned_sums(cells, n_groups * width_bins, values, idx)
-        shape = sums["W"].shape[:-1] + (n_groups, width_bins)
-        sums = {key: s.reshape(shape) for key, s in sums.items()}
-        centers = (np.arange(width_bins) + 0.5) / width_bins
-        return sums, _shpilkin_core(sums, centers, pk, rt)
 
     sums, est = estimate(n_bins, peak, ratio)
     total = {key: float(est[key].sum()) for key in ("anomaly", "stuffing", "switching")}
@@ -1362,7 +1406,7 @@ def excess_votes(
         allreps = np.concatenate(parts, axis=0)
         reps = allreps[:, :3]
         if regional is not None:
-            regional["anomalous_votes_se"] = np.nanstd(allreps[:, 3:], axis=0, ddof=1)
+            regional["anomalous_votes_se"] = _finite_sd(allreps[:, 3:])
     cis = [
         basic_bootstrap_ci(total[key], reps[:, j], confidence_level) if n_resamples
         else (float("nan"), float("nan"))
@@ -1380,9 +1424,10 @@ def excess_votes(
                 rows.append({
                     "bin_width": wdt, "peak": pk, "ratio": rt,
                     "clean_turnout": float(e_s["t0"][0]) if by is None else float("nan"),
-                    "anomalous_votes": float(e_s["anomaly"].sum()),
-                    "stuffing": float(e_s["stuffing"].sum()),
-                    "switching": float(e_s["switching"].sum()),
+                    "anomalous_votes": float(np.nansum(e_s["anomaly"])),
+                    "stuffing": float(np.nansum(e_s["stuffing"])),
+                    "switching": float(np.nansum(e_s["switching"])),
+                    "n_groups_undefined": int(np.count_nonzero(~np.isfinite(e_s["anomaly"]))),
                     "chosen": (wdt == float(bin_width) and pk == peak and rt == ratio),
                 })
     sensitivity = pd.DataFrame(rows)
@@ -1390,8 +1435,8 @@ def excess_votes(
         statistic=total["anomaly"],
         pvalue=float("nan"),
         anomalous_votes=total["anomaly"],
-        anomalous_votes_se=float(np.nanstd(reps[:, 0], ddof=1)) if n_resamples > 1
-        else float("nan"),
+        anomalous_votes_se=float(_finite_sd(reps[:, 0])),
+        n_undefined_replicates=int(np.count_nonzero(~np.isfinite(reps[:, 0]))),
         anomalous_votes_ci=cis[0],
         stuffing=total["stuffing"],
         stuffing_ci=cis[1],
@@ -1638,17 +1683,33 @@ def shape_statistics(
         "party": party, "confidence_level": confidence_level, "n_resamples": n_resamples,
         "n": n, "n_excluded": ex.n_excluded, "excluded_reason": ex.reason,
         "turnout_definition": f"{turnout}/registered", "share_definition": f"{party}/{base}",
-        "exclusions": ex.table(),
+        "exclusions": ex.table(), "election_name": election.name,
     }
     if _small(n, 4, "shape_statistics"):
         return ShapeStatisticsResult(statistic=float("nan"), pvalue=float("nan"), **common)
     est = _stats_for(x, y)
+    # Statistics of a variable that takes one value are undefined (0/0; rounding in the
+    # mean would otherwise make up a skewness).
+    constant = [j for name, v, cols in (("turnout", x, [0, 1, 4, 5]), ("share", y, [2, 3, 4, 5]))
+                if np.ptp(v) == 0 for j in cols]
+    if constant:
+        warnings.warn(
+            "shape_statistics: turnout or share takes one value at every station; its "
+            "moments and the correlation are NaN.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
+        est[constant] = np.nan
     names = ["turnout_skewness", "turnout_kurtosis", "share_skewness", "share_kurtosis",
              "correlation", "eft_sobyanin"]
     refs = [0.0, 3.0, 0.0, 3.0, 0.0, 0.0]
     if n_resamples:
         reps = _shape_replicates(x, y, n_resamples, rng)
-        cis = [basic_bootstrap_ci(est[j], reps[:, j], confidence_level) for j in range(6)]
+        reps[:, constant] = np.nan
+        # A statistic undefined in every replicate (e.g. constant turnout) has no interval.
+        cis = [basic_bootstrap_ci(est[j], reps[:, j], confidence_level)
+               if np.isfinite(reps[:, j]).any() else (float("nan"), float("nan"))
+               for j in range(6)]
     else:
         cis = [(float("nan"), float("nan"))] * 6
     t_dip, t_p = _shape.dip_test(x)
@@ -1799,8 +1860,17 @@ def sobyanin_sukhovolsky(
         "party": party, "confidence_level": confidence_level, "n_resamples": n_resamples,
         "n": int(k.sum()), "n_excluded": ex.n_excluded, "excluded_reason": ex.reason,
         "turnout_definition": f"{turnout}/registered", "exclusions": ex.table(),
+        "election_name": election.name,
     }
     if _small(int(k.sum()), 3, "sobyanin_sukhovolsky"):
+        return SobyaninSukhovolskyResult(statistic=float("nan"), pvalue=float("nan"), **common)
+    if np.ptp(x) == 0:
+        warnings.warn(
+            f"sobyanin_sukhovolsky: turnout is {x[0]:.4g} at every one of the {x.size} "
+            "stations, so the slopes on turnout are undefined; the result is NaN.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
         return SobyaninSukhovolskyResult(statistic=float("nan"), pvalue=float("nan"), **common)
     slope = _ols_slope(y.T, x)
     intercept = y.mean(axis=0) - slope * x.mean()
@@ -1812,7 +1882,8 @@ def sobyanin_sukhovolsky(
                              n_resamples, rng)
         var = m[:, 1] - m[:, 0] ** 2
         p = len(parties)
-        reps = (m[:, 2 + p:] - m[:, [0]] * m[:, 2:2 + p]) / var[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):  # a replicate of one turnout
+            reps = (m[:, 2 + p:] - m[:, [0]] * m[:, 2:2 + p]) / var[:, None]
         cis = [basic_bootstrap_ci(slope[j], reps[:, j], confidence_level)
                for j in range(len(parties))]
     else:

@@ -70,7 +70,7 @@ def clean() -> es.Election:
 class TestIntegerPercentage:
     def test_exact_integer_window_edges(self):
         spec = dist._IntegerSpec(Fraction(1), Fraction(1, 20))
-        # 100 x / n: 10.05 (edge, integer), 10.0505 (not), 9.95 (edge), 50, 33.33
+        # 100 x / n: 10.05 (edge, integer), 10.105 (not), 9.95 (edge), 50, 33.33, 0, 100
         num = np.array([201, 2021, 199, 1, 1, 0, 2000])
         den = np.array([2000, 20000, 2000, 2, 3, 7, 2000])
         assert spec.is_integer(num, den).tolist() == [True, False, True, True, False, True, True]
@@ -100,6 +100,16 @@ class TestIntegerPercentage:
         assert abs(r.excess - published) < 3 * 115
         assert 90 < r.null_sd < 140
         assert r.pvalue == pytest.approx(1 / 1001)
+
+    def test_published_weighted_excess_reproduced(self, load_dataset):
+        # METHODS.md C4: 2011 excess of given ballots at integer stations 1,257,913 (authors'
+        # 1,000 replicates). Difference of two MC means: sd * sqrt(1/100 + 1/1000) ~ 0.1 sd.
+        # (Measured with 200 replicates: registered 1,589,200 vs 1,591,128; ballots
+        # 1,259,333 vs 1,257,913; votes 948,016 vs 945,253 -- all within 0.05 sd.)
+        r = dist.integer_percentage_test(load_dataset("russia-2011-duma"), weights="ballots",
+                                         n_resamples=100, rng=1)
+        assert abs(r.excess - 1_257_913) < 0.4 * r.null_sd
+        assert 70_000 < r.null_sd < 130_000
 
     def test_poland_not_flagged(self, load_dataset):
         r = dist.integer_percentage_test(
@@ -294,6 +304,14 @@ class TestFingerprint:
         assert corner(ru) > 0.02
         assert corner(pl) < 0.001
 
+    def test_empty_election_warns(self):
+        e = make_election(simulate_frame(10).iloc[:0])
+        with pytest.warns(es.SmallSampleWarning, match="fingerprint: only 0 station"):
+            fp = dist.fingerprint(e, party="A")
+        assert fp.n == 0 and fp.total_weight == 0
+        with pytest.warns(es.SmallSampleWarning, match="cumulative_votes: only 0 station"):
+            assert np.isnan(dist.cumulative_votes(e, party="A").statistic)
+
     def test_cumulative_votes(self, clean):
         cv = dist.cumulative_votes(clean, party="A")
         assert cv.cumulative_party[-1] == clean.counts("A").sum()
@@ -340,6 +358,34 @@ class TestExcessVotes:
         assert r.clean_turnout == pytest.approx(0.505)
         assert r.clean_share == pytest.approx(0.4)
         assert r.official_turnout == pytest.approx(0.55)
+
+    def test_region_with_undefined_ratio_is_reported_not_nan(self):
+        # Region 0 is the hand-computed election above (anomaly 600). Region 1 is
+        # uncontested (B = 0 everywhere): its clean ratio A/B is undefined. It used to turn
+        # the national sum into NaN (Russia 2011 by="tik": 8 of 2,730 TIKs did) and leak
+        # RuntimeWarnings; now its stations are excluded, counted and named.
+        r0 = pd.DataFrame({
+            "id": range(12), "region": "r0", "reg": 1000,
+            "issued": [500] * 10 + [800] * 2, "inv": 0,
+            "A": [200] * 10 + [500] * 2, "B": 300,
+        })
+        r1 = pd.DataFrame({"id": range(12, 17), "region": "r1", "reg": 1000,
+                           "issued": [600, 610, 620, 900, 950], "inv": 0, "B": 0})
+        r1["A"] = r1["issued"]
+        df = pd.concat([r0, r1], ignore_index=True).assign(found=lambda d: d["issued"])
+        e = make_election(df)
+        r = dist.excess_votes(e, party="A", by="region", n_resamples=20, rng=0)
+        assert r.anomalous_votes == pytest.approx(600)
+        assert r.stuffing + r.switching == pytest.approx(600)
+        assert (r.n, r.n_excluded) == (12, 5)
+        assert "r1" in r.excluded_reason and "clean ratio undefined" in r.excluded_reason
+        assert r.regional["region"].tolist() == ["r0"]
+        assert np.isfinite(r.sensitivity["anomalous_votes"]).all()
+        # Nationally, the whole election has no defined ratio: NaN, with a warning.
+        only = e.subset((df["region"] == "r1").to_numpy(), reason="test")
+        with pytest.warns(es.SmallSampleWarning, match="only 0 station"):
+            r = dist.excess_votes(only, party="A", n_resamples=5, rng=0)
+        assert np.isnan(r.anomalous_votes) and r.n_excluded == 5
 
     def test_recovers_injected_stuffing_and_clean_is_small(self):
         df = simulate_frame(6000, seed=21, stuffing=0.1)
@@ -448,6 +494,22 @@ class TestShape:
         lo, hi = r.slope_ci
         assert lo < r.slope < hi
         assert abs(r.slope - r.reference) < 0.1
+
+    def test_constant_turnout_gives_nan_with_a_warning(self):
+        # Turnout 60 % everywhere: slopes on turnout and turnout moments are undefined
+        # (they used to come out as RuntimeWarnings and a made-up skewness of -1).
+        df = pd.DataFrame({"reg": 100, "b": 60, "A": np.arange(50) % 30 + 10})
+        df["B"] = 60 - df["A"]
+        e = es.Election.from_frame(df, registered="reg", ballots_issued="b",
+                                   valid=["A", "B"], parties=["A", "B"])
+        with pytest.warns(es.SmallSampleWarning, match="turnout is 0.6 at every one"):
+            r = dist.sobyanin_sukhovolsky(e, party="A", n_resamples=20, rng=0)
+        assert np.isnan(r.slope)
+        with pytest.warns(es.SmallSampleWarning, match="takes one value"):
+            r = dist.shape_statistics(e, party="A", n_resamples=20, rng=0)
+        assert np.isnan(r.turnout_skewness) and np.isnan(r.correlation)
+        assert np.isnan(r.turnout_kurtosis_ci[0])
+        assert r.share_skewness == pytest.approx(stats.skew(df["A"] / 60, bias=True))
 
     def test_sobyanin_russia_leader_above_one(self, load_dataset):
         r = dist.sobyanin_sukhovolsky(load_dataset("russia-2011-duma"), n_resamples=50, rng=0)
