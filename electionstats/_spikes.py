@@ -724,10 +724,15 @@ def spikes_test(
     from the fitted clean model, so F is recomputed for every resampled election against
     the other ``n_resamples - 1`` (its envelope and mean); ``null_distribution`` holds
     these values and ``pvalue = (1 + #{null >= F}) / (1 + n_resamples)``. This costs
-    nothing beyond the resampling; it treats the data as exchangeable with the resamples,
-    which holds under the model up to the refitting of the mixtures. Under a clean model,
-    the observed density exceeds the envelope at about ``grid / (n_resamples + 1)`` grid
-    points by chance, so F is small but rarely exactly 0; compare F with ``null_q95``.
+    nothing beyond the resampling, but the data are not exchangeable with the resamples:
+    every resample is drawn around the observed counts (from each station's posterior
+    rate), so the observed election is the centre of the resampled ones and sits closer
+    to each of them than they sit to one another. The observed F therefore tends to be
+    smaller than a resample's and the p-value is conservative: on 60 simulated clean
+    elections (2,000 stations, 99 resamples) 1.7 % were rejected at the 5 % level and
+    the median p-value was 0.62. Under a clean model the observed density still exceeds
+    the envelope at a few grid points by chance, so F is small but rarely exactly 0;
+    compare F with ``null_q95``.
 
     Interval: given the flagged bins, the stations that a clean election puts there
     anyway are a binomial count with proportion ``p`` = the expected bins' total; F's
