@@ -520,7 +520,7 @@ def _allocate_iv(votes: Any, seats: Any, *, parties: Any, **options: Any) -> _Re
 
 
 # Largest number of parties read by the pure-Python path of :func:`allocate` (beyond it, numpy).
-_PLAIN_MAX = 2000
+_PLAIN_MAX = 256
 _INT_TYPE = {int}
 
 
@@ -674,7 +674,9 @@ def min_votes_to_pass(t: Fraction, base_total: Any, *, inclusive: bool) -> int:
     For whole ``v``: ``v * den >= num`` iff ``v >= ceil(num / den)``, and ``v * den > num``
     iff ``v >= floor(num / den) + 1``, with ``num / den = t * base_total`` exactly.
     """
-    if isinstance(base_total, Fraction):
+    if type(base_total) is int:
+        num, den = t.numerator * base_total, t.denominator
+    elif isinstance(base_total, Fraction):
         num, den = t.numerator * base_total.numerator, t.denominator * base_total.denominator
     else:
         num, den = t.numerator * int(base_total), t.denominator
@@ -734,12 +736,19 @@ def _lr_core(
     else:  # droop
         quota = Fraction(total // (seats + 1) + 1)
     qd, qn = quota.denominator, quota.numerator
+    floors: list[int] = []
+    rem: list[int] = []
     if wl is None:
-        pairs = [divmod(x * qd, qn) for x in va]
+        for x in va:
+            f, r = divmod(x * qd, qn)
+            floors.append(f)
+            rem.append(r)
     else:
-        pairs = [divmod(x * w * qd, qn * wden) for x, w in zip(va, wl)]
-    floors = [f for f, _ in pairs]
-    rem = [r for _, r in pairs]
+        qn *= wden
+        for x, w in zip(va, wl):
+            f, r = divmod(x * w * qd, qn)
+            floors.append(f)
+            rem.append(r)
     left = seats - sum(floors)
     m = len(va)
     tied = [False] * m
@@ -764,39 +773,44 @@ def _lr_core(
         floors = [f + 1 + rounds * u for f, u in zip(floors, full)]
         rem = [r if u else -1 for r, u in zip(rem, full)]
     if left > 0:
-        cut = sorted(rem, reverse=True)[left - 1]
-        above = [r > cut for r in rem]
-        at = [r == cut for r in rem]
-        floors = [f + a for f, a in zip(floors, above)]
-        n_left = left - sum(above)
-        if sum(at) == n_left:
-            floors = [f + a for f, a in zip(floors, at)]
+        # The `left`-th largest remainder is the cut: larger ones win a seat; those equal
+        # to it win the seats still left if there are exactly enough, else they are tied.
+        srt = sorted(rem, reverse=True)
+        cut = srt[left - 1]
+        n_left = left - srt.index(cut)
+        if rem.count(cut) == n_left:
+            floors = [f + (r >= cut) for f, r in zip(floors, rem)]
         else:
-            tied, n_tied = at, n_left
+            floors = [f + (r > cut) for f, r in zip(floors, rem)]
+            tied, n_tied = [r == cut for r in rem], n_left
     return floors, tied, n_tied, quota
 
 
 def _share_out(
-    va: list[int], wl: list[int] | None, wden: int, seats: int, method: str
-) -> tuple[list[int], list[bool], int, Fraction | None, Fraction | None]:
+    va: list[int] | np.ndarray, wl: list[int] | None, wden: int, seats: int, method: str
+) -> tuple[Any, Any, int, Fraction | None, Fraction | None]:
     """Seats among the admitted parties only (votes ``va``, runner-up weights ``wl / wden``).
 
     Returns (certain seats, tied flags, tied seats, quota, divisor); one of quota
-    (largest remainder) and divisor (divisor methods) is None. Both entry points of
-    :func:`allocate` (plain lists and numpy arrays) and the exact rows of the batch path
-    allocate through this function.
+    (largest remainder) and divisor (divisor methods) is None. Seats and flags are lists,
+    or arrays when a divisor method is given an array (no round trip through lists). Both
+    entry points of :func:`allocate` (plain lists and numpy arrays) and the exact rows of
+    the batch path allocate through this function.
     """
     if method in _LR_METHODS:
-        floors, tied, n_tied, quota = _lr_core(va, wl, wden, seats, method)
+        va_l = va.tolist() if isinstance(va, np.ndarray) else va
+        floors, tied, n_tied, quota = _lr_core(va_l, wl, wden, seats, method)
         return floors, tied, n_tied, quota, None
     if wl is not None:
         raise ValueError(
             "`runner_up_factor` is defined for largest-remainder methods only; "
             f"use runner_up_factor=1 with method={method!r}."
         )
-    arr = np.array(va, dtype=np.int64)
+    arr = np.asarray(va, dtype=np.int64)
     s_, t_, n_tied, divisor = _divisor_core(arr, np.ones(arr.size, dtype=bool), seats, method)
-    return s_.tolist(), t_.tolist(), n_tied, None, divisor
+    if not isinstance(va, np.ndarray):
+        return s_.tolist(), t_.tolist(), n_tied, None, divisor
+    return s_, t_, n_tied, None, divisor
 
 
 # Divisors scaled to integers: quotient = scale * v / D(k).
@@ -934,7 +948,7 @@ def _allocate_exact(
     wl = None
     if runner.any() and factor != 1:
         wl = np.where(runner[idx], factor.numerator, factor.denominator).tolist()
-    floors, tied_l, n_tied, quota, divisor = _share_out(v[idx].tolist(), wl, factor.denominator, seats, method)
+    floors, tied_l, n_tied, quota, divisor = _share_out(v[idx], wl, factor.denominator, seats, method)
     s = np.zeros(v.size, dtype=np.int64)
     tied = np.zeros(v.size, dtype=bool)
     s[idx] = floors
@@ -1133,30 +1147,30 @@ def allocate(
             "set `min_parties`."
         )
     return _finish(
-        r, raw["seats"].tolist(), np.flatnonzero(passed).tolist(), np.flatnonzero(raw["admitted"]).tolist(),
-        np.flatnonzero(raw["runner_up"]).tolist(), np.flatnonzero(raw["tied"]).tolist(), raw["n_tied"],
-        raw["quota"], raw["divisor"],
+        r, raw["seats"], np.flatnonzero(passed), np.flatnonzero(raw["admitted"]),
+        np.flatnonzero(raw["runner_up"]), np.flatnonzero(raw["tied"]), raw["n_tied"], raw["quota"], raw["divisor"],
     )
 
 
 def _finish(
     r: _Resolved,
-    seats: list[int],
-    passed: list[int],
-    admitted: list[int],
-    runner_up: list[int],
-    tied: list[int],
+    seats: Sequence[int],
+    passed: Sequence[int],
+    admitted: Sequence[int],
+    runner_up: Sequence[int],
+    tied: Sequence[int],
     n_tied: int,
     quota: Fraction | None,
     divisor: Fraction | None,
 ) -> AllocationResult:
     """Apply the tie rule of ``r`` to the certain ``seats`` and build the result (indices of
-    the passed, admitted, runner-up and tied parties)."""
+    the passed, admitted, runner-up and tied parties). Lists from the plain path, arrays
+    from the numpy path: the result converts on first use only."""
     tie_broken = False
     if n_tied > 0:
         if r.ties == "raise":
             tied_p = [r.parties[i] for i in tied]
-            certain = dict(zip(r.parties, seats))
+            certain = dict(zip(r.parties, np.asarray(seats).tolist()))
             raise AllocationTieError(
                 f"parties {tied_p} are exactly tied for the last {n_tied} seat(s) "
                 f"(method {r.method!r}); seats certain so far: {certain}. Pass tie_order= "
@@ -1166,37 +1180,37 @@ def _finish(
         if r.ties == "order":
             seats = _break_ties(np.array(seats, dtype=np.int64), _mask(tied, len(seats)), n_tied, r.tie_rank).tolist()
             tie_broken = True
-    # One dict update instead of the frozen dataclass __init__ (one object.__setattr__ per
+    # One instance dict instead of the frozen dataclass __init__ (one object.__setattr__ per
     # field, about 1.5 us): same fields (tests/test_allocation.py checks they match).
     res = object.__new__(AllocationResult)
-    res.__dict__.update(
-        parties=r.parties,
-        vote_counts=r.votes,
-        seat_counts=seats,
-        passed_index=passed,
-        admitted_index=admitted,
-        runner_up_index=runner_up,
-        tied_index=tied,
-        n_seats=r.seats,
-        n_tied_seats=0 if tie_broken else n_tied,
-        tie_broken=tie_broken,
-        method_name=r.method,
-        threshold=r.threshold,
-        threshold_base=r.base,
-        base_total=r.base_total,
-        at_threshold=r.at_threshold,
-        runner_up_factor=r.runner_up_factor,
-        quota=quota,
-        divisor=divisor,
-        rules=r.rules_name,
-    )
+    object.__setattr__(res, "__dict__", {
+        "parties": r.parties,
+        "vote_counts": r.votes,
+        "seat_counts": seats,
+        "passed_index": passed,
+        "admitted_index": admitted,
+        "runner_up_index": runner_up,
+        "tied_index": tied,
+        "n_seats": r.seats,
+        "n_tied_seats": 0 if tie_broken else n_tied,
+        "tie_broken": tie_broken,
+        "method_name": r.method,
+        "threshold": r.threshold,
+        "threshold_base": r.base,
+        "base_total": r.base_total,
+        "at_threshold": r.at_threshold,
+        "runner_up_factor": r.runner_up_factor,
+        "quota": quota,
+        "divisor": divisor,
+        "rules": r.rules_name,
+    })
     return res
 
 
 def _mask(index: Sequence[int], n: int) -> np.ndarray:
     """Boolean mask of length ``n``, True at ``index``."""
     out = np.zeros(n, dtype=bool)
-    out[list(index)] = True
+    out[np.asarray(index, dtype=np.intp)] = True
     return out
 
 
@@ -1374,7 +1388,7 @@ class AllocationResult:
         return f"<div><b>{html.escape(self.method)}</b>{head}{tab.to_html(float_format=lambda x: f'{x:,.4f}')}</div>"
 
     def __repr__(self) -> str:
-        seats = ", ".join(f"{p!r}: {s}" for p, s in zip(self.parties, self.seat_counts))
+        seats = ", ".join(f"{p!r}: {s}" for p, s in zip(self.parties, self.seats_array.tolist()))
         return f"AllocationResult(method={self.method_name!r}, seats={{{seats}}})"
 
     def cite(self, format: str = "bibtex") -> str:

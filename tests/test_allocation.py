@@ -482,7 +482,7 @@ def test_plain_path_known_cases():
     assert allocate([True, 5], 6).seats.tolist() == [1, 5]  # as before: numpy reads True as 1
     with pytest.raises(TypeError, match="dtype bool"):
         allocate([True, False], 1)
-    big = np.random.default_rng(3).integers(0, 10_000, 2500).tolist()  # beyond the plain-path size
+    big = np.random.default_rng(3).integers(0, 10_000, 1000).tolist()  # beyond the plain-path size
     assert _outcome(big, seats=98, threshold=0.0003, ties="report") == _outcome(
         np.array(big), seats=98, threshold=0.0003, ties="report"
     )
