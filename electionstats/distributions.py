@@ -116,7 +116,7 @@ def _resolve_party(election: Election, party: str | None) -> str:
     if party is None:
         return election.default_party
     if party not in election.parties:
-        raise ValueError(
+        raise KeyError(
             f"`party`={party!r} is not a party of this election; parties are "
             f"{list(election.parties)}."
         )

@@ -232,7 +232,7 @@ class TestIntegerPercentage:
             ({"preset": "aoas"}, ValueError, "`preset` must be one of"),
             ({"dimension": "both"}, ValueError, "`dimension` must be one of"),
             ({"weights": "voters"}, ValueError, "`weights` must be one of"),
-            ({"party": "C"}, ValueError, "`party`='C' is not a party"),
+            ({"party": "C"}, KeyError, "`party`='C' is not a party"),
             ({"tolerance": 0.5}, ValueError, "`tolerance` must be positive and below half"),
             ({"period": -1}, ValueError, "`period` must be positive"),
             ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
