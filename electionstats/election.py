@@ -490,15 +490,22 @@ class Election:
         )
 
     def groups(self, level: str) -> Iterator[tuple[Any, Election]]:
-        """Iterate over ``(region value, Election of its stations)`` for a region level."""
+        """Iterate over ``(region value, Election of its stations)`` for a region level.
+
+        Stations with a missing region value form one group of their own (key NaN), so
+        every station is in exactly one group.
+        """
         if level not in self.regions and level not in self.extra:
             raise KeyError(
                 f"`level`={level!r} is not a region level of this election; levels: "
                 f"{list(self.regions)} (extra columns {list(self.extra)} also work)."
             )
-        values = self._data[level].to_numpy()
+        column = self._data[level]
+        missing = column.isna().to_numpy()
+        values = column.to_numpy()
         for value in pd.unique(values):
-            yield value, self.subset(values == value, name=f"{self.name} [{level}={value}]")
+            mask = missing if pd.isna(value) else (values == value) & ~missing
+            yield value, self.subset(mask, name=f"{self.name} [{level}={value}]")
 
     def by_region(self, level: str) -> Election:
         """Aggregate the stations to a region level: an Election whose units are regions.

@@ -86,6 +86,14 @@ def test_by_region_and_groups():
         e.by_region("district")
 
 
+def test_groups_keep_stations_with_a_missing_region():
+    e = build(frame(region=["North", None, "South", "South"]))
+    groups = list(e.groups("region"))
+    assert [g.n_stations for _, g in groups] == [1, 1, 2]
+    assert sum(g.n_stations for _, g in groups) == e.n_stations
+    assert pd.isna(groups[1][0])
+
+
 def test_immutable():
     e = build(frame())
     with pytest.raises(AttributeError, match="immutable"):
