@@ -50,6 +50,10 @@ def coerce_counts(
         raise ElectionDataError(
             f"{where} holds booleans, not counts; pass a column of vote or ballot counts."
         )
+    if pd.api.types.is_complex_dtype(s.dtype):
+        raise ElectionDataError(
+            f"{where} holds complex numbers, not counts; pass a column of vote or ballot counts."
+        )
     if not pd.api.types.is_numeric_dtype(s.dtype):
         stripped = s.astype("string").str.strip()
         missing_text = s.isna() | (stripped == "")
@@ -57,10 +61,17 @@ def coerce_counts(
         bad = converted.isna() & ~missing_text
         if bad.any():
             examples = ", ".join(repr(v) for v in s[bad].unique()[:3])
+            grouped = stripped[bad].str.fullmatch(r"\d{1,3}([,.'\s\u00a0\u202f]\d{3})+")
+            hint = (
+                " They look like numbers with thousands separators: read the file with "
+                "pandas.read_csv(..., thousands=',') (or the separator used), or remove them."
+                if grouped.fillna(False).any()
+                else ""
+            )
             raise ElectionDataError(
                 f"{where} has non-numeric values ({examples}) at stations "
                 f"{show_ids(station_ids[bad.to_numpy()])}; counts must be numbers. "
-                "Clean the column or convert its missing-value marker to NaN."
+                "Clean the column or convert its missing-value marker to NaN." + hint
             )
         s = converted
     arr = s.to_numpy(dtype=float, na_value=np.nan)
@@ -77,6 +88,13 @@ def coerce_counts(
             f"{where} has non-integer values (e.g. {float(arr[frac][0])!r}) at stations "
             f"{show_ids(station_ids[frac])}; counts must be whole numbers. If these are "
             "percentages or shares, pass the underlying counts instead."
+        )
+    huge = ~missing & (np.abs(arr) > 2.0**53)
+    if huge.any():
+        raise ElectionDataError(
+            f"{where} has values above 2**53 (e.g. {float(arr[huge][0]):g}) at stations "
+            f"{show_ids(station_ids[huge])}; no polling station has that many voters, and "
+            "such values cannot be stored exactly. Check the column (an id or a code?)."
         )
     neg = ~missing & (arr < 0)
     if neg.any():

@@ -240,6 +240,22 @@ class Election:
                 f"party name(s) {clash} repeat or collide with a role name; rename them "
                 "with a dict, e.g. parties={'source column': 'Party name'}."
             )
+        outputs = (
+            [(r, "role") for r, cols in role_specs.items() if cols]
+            + [(n, "party") for n in names]
+            + [(n, "region") for n in region_map.values()]
+            + [(n, "extra") for n in extra_map.values()]
+        )
+        out_names = [n for n, _ in outputs]
+        twice = sorted({n for n in out_names if out_names.count(n) > 1})
+        if twice:
+            uses = "; ".join(
+                f"{n!r} as " + " and ".join(k for m, k in outputs if m == n) for n in twice
+            )
+            raise ElectionDataError(
+                f"name(s) {twice} used twice in the table ({uses}); rename the region or "
+                "extra columns with a dict, e.g. region={'source column': 'new name'}."
+            )
 
         # -- station ids
         if id_cols:
@@ -392,7 +408,8 @@ class Election:
         if not isinstance(expr, str):
             raise TypeError(f"`{what}` must be a role or party name (got {expr!r}).")
         total = None
-        for part in (p.strip() for p in expr.split("+")):
+        parts = [expr.strip()] if expr.strip() in self.parties else expr.split("+")
+        for part in (p.strip() for p in parts):
             if part not in self._data.columns or part in self.regions or part in self.extra:
                 options = list(self.roles) + list(self.parties)
                 raise KeyError(
@@ -463,7 +480,23 @@ class Election:
         With ``reason``, the other stations are added to :attr:`excluded` with that
         reason (use it for analysis filters that must be reported).
         """
-        mask = np.asarray(mask.to_numpy() if isinstance(mask, pd.Series) else mask)
+        if isinstance(mask, pd.Series):
+            index = self._data.index
+            if not mask.index.equals(index):
+                same = (
+                    len(mask) == len(index)
+                    and mask.index.is_unique
+                    and bool(index.isin(mask.index).all())
+                )
+                if not same:
+                    raise ValueError(
+                        "`mask` is a Series whose index is not the station ids of this "
+                        "election; pass a Series indexed by station id (e.g. built from "
+                        "e.turnout()) or a boolean array in the order of e.data."
+                    )
+                mask = mask.reindex(index)
+            mask = mask.to_numpy()
+        mask = np.asarray(mask)
         if mask.dtype != bool or mask.shape != (len(self._data),):
             raise ValueError(
                 f"`mask` must be a boolean array of length {len(self._data)} (got "
@@ -489,49 +522,79 @@ class Election:
             labels=self.labels,
         )
 
-    def groups(self, level: str) -> Iterator[tuple[Any, Election]]:
-        """Iterate over ``(region value, Election of its stations)`` for a region level.
+    def _unit_keys(self, level: str) -> tuple[np.ndarray, list[str]]:
+        """Key of each station's unit at ``level`` and the levels it is built from.
 
-        Stations with a missing region value form one group of their own (key NaN), so
-        every station is in exactly one group.
+        Units of a lower region level are named within their upper levels (two districts
+        called "Central" in different regions are different units): the key joins the
+        values with ``" | "``, a missing value written ``"(missing)"``. A top level or an
+        extra column keeps its own values (missing stays NaN).
         """
-        if level not in self.regions and level not in self.extra:
+        if level in self.regions:
+            levels = list(self.regions[: self.regions.index(level) + 1])
+        elif level in self.extra:
+            levels = [level]
+        else:
             raise KeyError(
                 f"`level`={level!r} is not a region level of this election; levels: "
                 f"{list(self.regions)} (extra columns {list(self.extra)} also work)."
             )
-        column = self._data[level]
-        missing = column.isna().to_numpy()
-        values = column.to_numpy()
-        for value in pd.unique(values):
-            mask = missing if pd.isna(value) else (values == value) & ~missing
+        if len(levels) == 1:
+            return self._data[level].to_numpy(), levels
+        parts = [
+            self._data[c].astype(object).map(lambda v: "(missing)" if pd.isna(v) else str(v))
+            for c in levels
+        ]
+        keys = parts[0]
+        for part in parts[1:]:
+            keys = keys + " | " + part
+        return keys.to_numpy(dtype=object), levels
+
+    def groups(self, level: str) -> Iterator[tuple[Any, Election]]:
+        """Iterate over ``(unit, Election of its stations)`` for a region level.
+
+        Units of a lower level are keyed within their upper levels, as in
+        :meth:`by_region` (``'Region | District'``), so same-named units of different
+        regions stay apart. Stations with a missing region value form one group of their
+        own, so every station is in exactly one group.
+        """
+        keys, _ = self._unit_keys(level)
+        codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))
+        start = 0
+        for code, value in enumerate(uniques):
+            mask = np.zeros(len(keys), dtype=bool)
+            mask[order[start : bounds[code]]] = True
+            start = bounds[code]
             yield value, self.subset(mask, name=f"{self.name} [{level}={value}]")
 
     def by_region(self, level: str) -> Election:
         """Aggregate the stations to a region level: an Election whose units are regions.
 
         The counts are sums over the region's stations; ``n_stations`` is an extra column.
+        Units of a lower level are named within their upper levels
+        (``'Region | District'``), as in :meth:`groups`.
         """
         if level not in self.regions:
             raise KeyError(
                 f"`level`={level!r} is not a region level; levels: {list(self.regions)}."
             )
-        upper = list(self.regions[: self.regions.index(level)])
+        keys, levels = self._unit_keys(level)
         cols = list(self.roles) + list(self.parties)
-        grouped = self._data.groupby(upper + [level], sort=False, dropna=False)
+        codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+        grouped = self._data.groupby(codes, sort=True)
         table = grouped[cols].sum()
         table["n_stations"] = grouped.size()
-        table = table.reset_index()
-        if upper:
-            table.index = pd.Index(
-                table[upper + [level]].astype(str).agg(" | ".join, axis=1), name="station_id"
-            )
-        else:
-            table.index = pd.Index(table[level].to_numpy(), name="station_id")
+        first = self._data[levels].iloc[
+            np.unique(codes, return_index=True)[1]
+        ].set_axis(table.index)
+        table = pd.concat([first, table], axis=1)
+        table.index = pd.Index(uniques, name="station_id")
         return Election(
             table,
             parties=self.parties,
-            regions=upper + [level],
+            regions=levels,
             extra=["n_stations"],
             excluded=self._excluded,
             report=consistency_report(table, self.parties, policy="report"),

@@ -246,3 +246,77 @@ def test_group_apply_adjusts_pvalues_across_groups():
     assert bonf["pvalue_adjusted"].tolist() == pytest.approx([0.08, 0.08])
     with pytest.raises(ValueError, match="`p_adjust` must be None or one of"):
         es.group_apply(fake, e, by="region", p_adjust="magic")
+
+
+# -- review: bugs found by feeding awkward input --------------------------------------
+def test_subset_aligns_a_series_mask_on_station_ids():
+    e = build(frame())
+    mask = e.turnout().sort_values(ascending=False) > 0.65  # s3 (0.8) first, s4 (NaN) last
+    sub = e.subset(mask, reason="turnout at most 65 %")
+    assert sub.data.index.tolist() == ["s3"]
+    assert sorted(sub.excluded["station_id"]) == ["s1", "s2", "s4"]
+    other = pd.Series([True] * 4, index=["s1", "s2", "s3", "x9"])
+    with pytest.raises(ValueError, match=r"`mask` is a Series whose index is not the station ids"):
+        e.subset(other)
+
+
+def test_groups_keep_same_named_units_of_different_regions_apart():
+    df = frame(tik=["Central", "Central", "Central", "East"])
+    e = build(df, region=["region", "tik"])
+    groups = dict(e.groups("tik"))
+    assert sorted(groups) == ["North | Central", "South | Central", "South | East"]
+    assert groups["North | Central"].data.index.tolist() == ["s1", "s2"]
+    assert list(e.by_region("tik").data.index) == sorted(groups, key=list(groups).index)
+    assert sum(g.n_stations for g in groups.values()) == e.n_stations
+
+
+def test_by_region_with_a_missing_upper_level():
+    df = frame(region=["North", None, "South", "South"], tik=["a", "b", "c", "c"])
+    e = build(df, region=["region", "tik"])
+    r = e.by_region("tik")
+    assert r.data.index.tolist() == ["North | a", "(missing) | b", "South | c"]
+    assert r.data["registered"].tolist() == [1000, 800, 500]
+    assert dict(e.groups("tik")).keys() == {"North | a", "(missing) | b", "South | c"}
+
+
+def test_output_names_must_not_collide():
+    with pytest.raises(ElectionDataError, match=r"name\(s\) \['valid'\] used twice .* region"):
+        build(frame(), region={"region": "valid"})
+    with pytest.raises(ElectionDataError, match=r"name\(s\) \['A'\] used twice"):
+        build(frame(), extra={"region": "A"}, region=None)
+
+
+def test_counts_too_large_for_exact_integers():
+    with pytest.raises(ElectionDataError, match=r"column 'reg' \(role `registered`\) has values above 2\*\*53 \(e.g. 1e\+19\) at stations \['s1'\]"):
+        build(frame(reg=[1e19, 800, 500, 0]))
+
+
+def test_complex_counts_rejected():
+    with pytest.raises(ElectionDataError, match=r"column 'A' \(role `party`\) holds complex numbers"):
+        build(frame(A=np.array([300, 250, 200, 0], dtype=complex)))
+
+
+def test_thousands_separators_are_named():
+    with pytest.raises(ElectionDataError, match=r"column 'reg' \(role `registered`\) has non-numeric values \('1,000'\) at stations \['s1'\] \(1 row\).*thousands separators"):
+        build(frame(reg=["1,000", "800", "500", "0"]))
+    with pytest.raises(ElectionDataError, match=r"non-numeric values \('1 000'\).*thousands separators"):
+        build(frame(reg=["1 000", "800", "500", "0"]))
+
+
+def test_nullable_and_string_dtypes():
+    e = build(frame(A=pd.array([300, 250, None, 0], dtype="Int64"),
+                    B=pd.array(["290", "240", "190", "0"], dtype="string"),
+                    reg=pd.array([1000.0, 800.0, 500.0, 0.0], dtype="Float64"),
+                    region=pd.Categorical(["North", "North", "South", "South"])),
+              missing="exclude")
+    assert e.excluded.to_dict("records") == [{"station_id": "s3", "reason": "missing value in A"}]
+    assert e.totals()[["registered", "A", "B"]].tolist() == [1800, 550, 530]
+    assert e.by_region("region").data["registered"].tolist() == [1800, 0]
+    with pytest.raises(ElectionDataError, match="holds booleans"):
+        build(frame(A=pd.array([True, False, None, True], dtype="boolean")))
+
+
+def test_party_name_with_a_plus_sign():
+    e = build(frame(), parties={"A": "A+B", "B": "C"})
+    assert e.share("A+B")["s1"] == pytest.approx(300 / 590)
+    assert e.ratio("valid", "valid+invalid")["s1"] == pytest.approx(590 / 600)
