@@ -62,9 +62,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from .report import build_report
 
+    from .datasets import DatasetChecksumError
+    from .election import ElectionDataError
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ElectionStatsWarning)
-        path = _report(args, build_report)
+        try:
+            path = _report(args, build_report)
+        except (ElectionDataError, DatasetChecksumError, FileNotFoundError) as err:
+            hint = (
+                " Name the CSV's columns with --station-id, --registered, --ballots-issued, "
+                "--ballots-found, --valid, --invalid, --party and --region."
+                if "no count columns given" in str(err)
+                else ""
+            )
+            sys.stderr.write(f"electionstats: error: {err}{hint}\n")
+            return 2
     for w in caught:
         sys.stderr.write(f"{w.category.__name__}: {w.message}\n")
     sys.stdout.write(f"report written to {path}\n")

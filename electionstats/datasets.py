@@ -97,6 +97,9 @@ def fetch(name: str, *, data_home: str | os.PathLike | None = None) -> Path:
         Unknown dataset name.
     DatasetChecksumError
         The file's sha256 differs from the registry.
+    FileNotFoundError
+        The file is not in ``data_home`` and could not be downloaded (offline, or the
+        folder is read-only); the message names where it looked.
     """
     entry = info(name)
     home = _data_home(data_home)
@@ -128,6 +131,14 @@ def fetch(name: str, *, data_home: str | os.PathLike | None = None) -> Path:
         )
     except ValueError as err:  # pooch reports a hash mismatch as ValueError
         raise DatasetChecksumError(f"download of dataset {name!r} failed its checksum: {err}") from err
+    except OSError as err:  # no network (requests errors are OSErrors), read-only folder
+        looked = ", ".join(str(p) for p in candidates) or "no data folder (data_home unset)"
+        raise FileNotFoundError(
+            f"dataset {name!r} is not in {looked}, and downloading it from {entry['url']} "
+            f"into {target} failed ({type(err).__name__}: {err}). Offline, put the file "
+            f"{entry['file']!r} in <data_home>/{entry['folder']}/ and pass data_home= or set "
+            "ELECTIONSTATS_DATA."
+        ) from err
 
 
 def load(name: str, *, data_home: str | os.PathLike | None = None) -> Election:

@@ -91,3 +91,16 @@ def test_cli_report_on_a_csv(tmp_path):
                  "--out", str(tmp_path / "r"), "--quiet", "--n-resamples", "50"]) == 0
     text = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "3 stations" in text
+
+
+def test_cli_csv_errors_are_one_clear_line(tmp_path, capsys):
+    csv = tmp_path / "stations.csv"
+    csv.write_text("id,reg,A\n1,100,40\n2,200,100\n", encoding="utf-8")
+    assert main(["report", str(csv), "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "electionstats: error: no count columns given" in err and "--registered" in err
+    assert main(["report", str(csv), "--registered", "reg", "--party", "A", "Z",
+                 "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    assert "electionstats: error: column(s) 'Z' (role `party`) not found" in capsys.readouterr().err
+    assert main(["report", str(tmp_path / "nothing.csv"), "--quiet"]) == 2
+    assert "is neither a dataset name" in capsys.readouterr().err

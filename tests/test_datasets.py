@@ -162,3 +162,14 @@ def test_percentages_are_consistent_with_votes():
     assert r["votes"].sum() == s["votes_for_parties"]
     assert (100 * r["votes"] / s["votes_for_parties"]).round(2).tolist() == r["percent"].tolist()
     assert round(100 * s["ballots_issued"] / s["registered"], 2) == s["turnout_percent"]
+
+
+def test_offline_without_the_file_fails_clearly(tmp_path, monkeypatch):
+    import pooch
+
+    def no_network(*args, **kwargs):
+        raise OSError("Failed to resolve 'raw.githubusercontent.com'")
+
+    monkeypatch.setattr(pooch, "retrieve", no_network)
+    with pytest.raises(FileNotFoundError, match=r"dataset 'albania-2013' is not in .*Albania2013.csv.* and downloading it from https://.* failed \(OSError: Failed to resolve"):
+        es.datasets.load("albania-2013", data_home=tmp_path)
