@@ -59,6 +59,8 @@ def table_html(df: pd.DataFrame, *, caption: str = "", float_format: str = "{:,.
         if isinstance(v, (float, np.floating)):
             if pd.isna(v):
                 return ""
+            if not np.isfinite(v):
+                return html.escape(str(float(v)))
             if v == int(v) and abs(v) >= 1e4:
                 return f"{v:,.0f}"
             return float_format.format(v)

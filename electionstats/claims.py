@@ -105,8 +105,14 @@ def _compatible(a: tuple, b: tuple) -> bool:
     return bool(a_closed and b_closed)
 
 
+def _text(value: float) -> str:
+    """Shortest exact text of a stated number (7539280 -> '7539280', not '7.53928e+06')."""
+    v = float(value)
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
 def _describe(comparator: str, value: float, unit: str) -> str:
-    text = f"{value:g}"
+    text = _text(value)
     return f"{comparator} {text} {unit}" if comparator != "=" else f"{text} {unit}"
 
 
@@ -145,8 +151,7 @@ def contradictions(claims: pd.DataFrame | None = None) -> pd.DataFrame:
         )
     finals = claims.dropna(subset=["cec_final"]).drop_duplicates("quantity")
     for row in finals.itertuples(index=False):
-        text = f"{row.cec_final:g}"
-        dec = len(text.partition(".")[2])
+        dec = len(_text(row.cec_final).partition(".")[2])
         statements.append(
             (row.quantity, row.cec_final, "=", 0.5 * 10.0**-dec, f"final figure: {row.cec_final_source}",
              row.unit, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import electionstats as es
@@ -104,3 +106,19 @@ def test_cli_csv_errors_are_one_clear_line(tmp_path, capsys):
     assert "electionstats: error: column(s) 'Z' (role `party`) not found" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "nothing.csv"), "--quiet"]) == 2
     assert "is neither a dataset name" in capsys.readouterr().err
+
+
+def test_large_final_figures_keep_their_digits():
+    c = es.claims.load()
+    row = c.iloc[[5]].assign(quantity="ballots", value=7_539_000.0, cec_final=7_539_280.0,
+                             comparator="=", resolution=0.5, unit="ballots")
+    out = es.claims.contradictions(pd.concat([c, row], ignore_index=True))
+    hit = out[out["quantity"] == "ballots"].iloc[0]
+    assert (hit["statement_a"], hit["statement_b"]) == ("7539000 ballots", "7539280 ballots")
+    assert hit["gap"] == pytest.approx(279.0)  # [7538999.5, 7539000.5] vs [7539279.5, 7539280.5]
+
+
+def test_table_html_handles_infinite_values():
+    from electionstats._report_html import table_html
+
+    assert "<td>inf</td>" in table_html(pd.DataFrame({"x": [np.inf]}))
