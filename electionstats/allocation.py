@@ -205,36 +205,26 @@ _KZ_NOTES = (
 )
 
 
+#: The Majilis party-list rules of the Constitutional Law "On Elections" as in force 2007-2022.
+_KZ_2007_2022 = Rules(
+    name="kazakhstan-2021",
+    seats=98,
+    method="hare",
+    threshold=Fraction(7, 100),
+    threshold_base="participants",
+    at_threshold="pass",
+    min_parties=2,
+    runner_up_factor=Fraction(7, 10),
+    runner_up_min_seats=2,
+    ties="raise",
+    source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
+    notes=_KZ_NOTES,
+)
+
 #: Named country rules. See each entry's ``notes`` for what is uncertain.
 PRESETS: dict[str, Rules] = {
-    "kazakhstan-2021": Rules(
-        name="kazakhstan-2021",
-        seats=98,
-        method="hare",
-        threshold=Fraction(7, 100),
-        threshold_base="participants",
-        at_threshold="pass",
-        min_parties=2,
-        runner_up_factor=Fraction(7, 10),
-        runner_up_min_seats=2,
-        ties="raise",
-        source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
-        notes=_KZ_NOTES,
-    ),
-    "kazakhstan-2016": Rules(
-        name="kazakhstan-2016",
-        seats=98,
-        method="hare",
-        threshold=Fraction(7, 100),
-        threshold_base="participants",
-        at_threshold="pass",
-        min_parties=2,
-        runner_up_factor=Fraction(7, 10),
-        runner_up_min_seats=2,
-        ties="raise",
-        source="Constitutional Law 'On Elections' No. 2464, Art. 97 (as in force 2007-2022)",
-        notes=_KZ_NOTES,
-    ),
+    "kazakhstan-2021": _KZ_2007_2022,
+    "kazakhstan-2016": dataclasses.replace(_KZ_2007_2022, name="kazakhstan-2016"),
     "kazakhstan-2023": Rules(
         name="kazakhstan-2023",
         seats=69,
