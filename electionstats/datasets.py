@@ -168,6 +168,11 @@ def load(name: str, *, data_home: str | os.PathLike | None = None) -> Election:
     portable + stationary boxes (2020: one column); ``valid``, ``invalid``; parties and
     candidates renamed to short English names (``e.labels`` keeps the Russian ones).
     Regions ``region``, (``oik``,) ``tik``; station id ``region | (oik |) tik | uik``.
+    Extra column ``remote_e_voting`` flags the 33 remote electronic voting
+    pseudo-stations of 2021 (Moscow's 5001-5015 with 20,000-170,000 voters each, and the
+    18 rows of the "remote electronic voting" commissions); they are kept, and
+    ``e.subset(~e.data["remote_e_voting"], reason="remote e-voting")`` leaves them out of
+    station-level distribution tests. The other years have no such rows in these files.
     Rows whose counts are all empty (2024: occupied territories with no published data)
     are excluded and listed. Kobak's definitions: turnout =
     ``e.turnout("ballots_issued")``, leader's result = ``e.share(leader, base="valid+invalid")``.
@@ -316,6 +321,14 @@ def _parse_russia(path: Path, *, name: str, entry: dict[str, str]) -> Election:
         else:
             parties[col] = _ru_english(re.sub(r"^\d+\.\s*", "", col))
     regions = [c for c in ("region", "oik", "tik") if c in headers]
+    # Remote electronic voting (DEG) pseudo-stations, 2021: Moscow's УИК №5001-5015 and the
+    # rows of the territorial "Дистанционное электронное голосование" commissions.
+    tik = df["tik"].fillna("") if "tik" in df else pd.Series("", index=df.index)
+    uik = df["uik"].fillna("") if "uik" in df else pd.Series("", index=df.index)
+    moscow = df["region"].fillna("").str.contains("Москва") if "region" in df else False
+    df["remote_e_voting"] = tik.str.contains("Дистанционное электронное голосование") | (
+        moscow & uik.str.fullmatch(r"УИК №50(?:0[1-9]|1[0-5])")
+    )
     # A row is "without data" when every count is empty; it is excluded and listed.
     return Election.from_frame(
         df,
@@ -327,6 +340,7 @@ def _parse_russia(path: Path, *, name: str, entry: dict[str, str]) -> Election:
         invalid=roles.get("invalid"),
         parties=parties,
         region=regions,
+        extra=["remote_e_voting"],
         missing="exclude",
         name=name,
         source=_source(entry),

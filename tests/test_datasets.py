@@ -56,6 +56,19 @@ def test_russia_2024_reports_empty_rows(load_dataset):
     assert set(e.excluded["reason"]) == {"missing value in registered"}
 
 
+def test_russia_2021_flags_remote_e_voting(load_dataset):
+    # data README: 15 Moscow pseudo-stations (УИК №5001-5015) + 18 rows of the remote
+    # e-voting commissions with an empty station number
+    e = load_dataset("russia-2021-duma")
+    flag = e.data["remote_e_voting"]
+    assert int(flag.sum()) == 33
+    assert e.data.loc[flag, "registered"].min() > 20_000
+    kept = e.subset(~flag.to_numpy(), reason="remote e-voting pseudo-station")
+    assert kept.n_stations == 96_325 - 33
+    assert set(kept.excluded["reason"]) == {"remote e-voting pseudo-station"}
+    assert int(load_dataset("russia-2011-duma").data["remote_e_voting"].sum()) == 0
+
+
 def test_poland_round1_turnout_and_missing_rows(load_dataset):
     e = load_dataset("poland-2020-president-r1")
     t = e.totals()
