@@ -63,6 +63,18 @@ def _central_moments(
     return out
 
 
+def skewness_from_moments(m2: np.ndarray, m3: np.ndarray) -> np.ndarray:
+    """``m3 / m2**1.5`` from central moments; NaN where ``m2 <= 0`` (constant values)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(m2 > 0, m3 / np.where(m2 > 0, m2, 1.0) ** 1.5, np.nan)
+
+
+def kurtosis_from_moments(m2: np.ndarray, m4: np.ndarray) -> np.ndarray:
+    """``m4 / m2**2`` (non-excess) from central moments; NaN where ``m2 <= 0``."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(m2 > 0, m4 / np.where(m2 > 0, m2, 1.0) ** 2, np.nan)
+
+
 def _finish(value: np.ndarray) -> Any:
     return float(value) if np.ndim(value) == 0 else value
 
@@ -92,9 +104,7 @@ def skewness(x: Any, axis: int = -1, *, weights: Any = None) -> Any:
     array([0.    , 0.7071])
     """
     m2, m3 = _central_moments(x, weights, axis, (2, 3))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(m2 > 0, m3 / np.where(m2 > 0, m2, 1.0) ** 1.5, np.nan)
-    return _finish(out)
+    return _finish(skewness_from_moments(m2, m3))
 
 
 def kurtosis(x: Any, axis: int = -1, *, weights: Any = None) -> Any:
@@ -120,9 +130,7 @@ def kurtosis(x: Any, axis: int = -1, *, weights: Any = None) -> Any:
     1.64
     """
     m2, m4 = _central_moments(x, weights, axis, (2, 4))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(m2 > 0, m4 / np.where(m2 > 0, m2, 1.0) ** 2, np.nan)
-    return _finish(out)
+    return _finish(kurtosis_from_moments(m2, m4))
 
 
 def _cov_parts(

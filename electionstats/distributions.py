@@ -1552,7 +1552,9 @@ def _shape_replicates(x: np.ndarray, y: np.ndarray, n_resamples: int,
     cov = m[:, 8] - m[:, 0] * m[:, 4]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.column_stack([
-            x3 / x2**1.5, x4 / x2**2, y3 / y2**1.5, y4 / y2**2, cov / np.sqrt(x2 * y2),
+            _shape.skewness_from_moments(x2, x3), _shape.kurtosis_from_moments(x2, x4),
+            _shape.skewness_from_moments(y2, y3), _shape.kurtosis_from_moments(y2, y4),
+            cov / np.sqrt(x2 * y2),
             cov / x2 - (y.mean() + m[:, 4]),
         ])
 
