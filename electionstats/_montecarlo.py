@@ -21,6 +21,7 @@ __all__ = [
     "check_n_resamples",
     "monte_carlo_pvalue",
     "run_batched",
+    "run_chunks",
 ]
 
 _ALTERNATIVES = ("two-sided", "greater", "less")
@@ -171,3 +172,48 @@ def run_batched(
     """
     parts = [simulate(k) for k in batch_sizes(n_resamples, per_replicate, max_elements)]
     return np.concatenate(parts, axis=0)
+
+
+#: Largest number of array cells one memory batch of a Monte Carlo or bootstrap chunk
+#: holds (8 MB of float64): temporaries stay cache-friendly and are not page-faulted
+#: afresh at every batch.
+MAX_BATCH_CELLS = 2**20
+
+
+def batch_rows(per_replicate: int, max_cells: int = MAX_BATCH_CELLS) -> int:
+    """Replicates per memory batch so that a batch holds at most ``max_cells`` cells."""
+    return max(1, max_cells // max(1, per_replicate))
+
+
+def run_chunks(
+    func: Callable[..., np.ndarray],
+    n_total: int,
+    *,
+    chunk_size: int,
+    rng: np.random.Generator,
+    args: tuple[Any, ...] = (),
+) -> np.ndarray:
+    """Replicates in fixed chunks, each from its own child generator; stacked on axis 0.
+
+    ``func(chunk_rng, n_in_chunk, *args)`` returns the statistics of ``n_in_chunk``
+    replicates (first axis ``n_in_chunk``). The chunks (``chunk_size`` replicates, the
+    last one smaller) and their generators (``rng.spawn``, i.e. ``SeedSequence.spawn``)
+    depend only on ``n_total``, ``chunk_size`` and ``rng``, never on the number of
+    workers or on the memory batch size, so results are identical however the chunks
+    are run. This is the package's one batching entry point for Monte Carlo and
+    bootstrap replicates.
+
+    Examples
+    --------
+    >>> def draws(g, k):
+    ...     return g.random(k)
+    >>> a = run_chunks(draws, 10, chunk_size=4, rng=np.random.default_rng(1))
+    >>> b = run_chunks(draws, 10, chunk_size=4, rng=np.random.default_rng(1))
+    >>> a.shape, bool((a == b).all())
+    ((10,), True)
+    """
+    sizes = [min(chunk_size, n_total - start) for start in range(0, n_total, chunk_size)]
+    if not sizes:
+        raise ValueError("`n_total` must be a positive number of replicates.")
+    children = rng.spawn(len(sizes))
+    return np.concatenate([func(g, k, *args) for g, k in zip(children, sizes, strict=True)], axis=0)

@@ -294,50 +294,8 @@ def _digit_rows(
     return out
 
 
-_STAT_FUNCS = {
-    "Skew": lambda s, t: _shape.skewness(s),
-    "Kurt": lambda s, t: _shape.kurtosis(s),
-    "Sobyanin": lambda s, t: _shape.eft_sobyanin(s, t),
-    "Corr": lambda s, t: _shape.correlation(s, t),
-}
-
-
-def _bootstrap_rows(
-    names: tuple[str, ...],
-    s: np.ndarray,
-    t: np.ndarray | None,
-    *,
-    n_resamples: int,
-    confidence_level: float,
-    rng: np.random.Generator,
-) -> dict[str, tuple[float, float, float, float, int, str]]:
-    """Statistics of (share, turnout) pairs with basic bootstrap intervals over stations.
-
-    The p-value inverts the basic interval around the reference (NaN without one).
-    """
-    n = s.size
-    est = {k: _STAT_FUNCS[k](s, t) for k in names}
-    reps: dict[str, list[np.ndarray]] = {k: [] for k in names}
-    for size in batch_sizes(n_resamples, 2 * n, 2**22):
-        idx = rng.integers(0, n, size=(size, n))
-        xs, xt = s[idx], (None if t is None else t[idx])
-        for k in names:
-            reps[k].append(_STAT_FUNCS[k](xs, xt))
-    out = {}
-    for k in names:
-        r = np.concatenate(reps[k])
-        r = r[np.isfinite(r)]
-        if not np.isfinite(est[k]) or r.size == 0:
-            out[k] = (est[k], np.nan, np.nan, np.nan, n, "")
-            continue
-        lo, hi = basic_bootstrap_ci(est[k], r, confidence_level)
-        if np.isnan(_REFERENCE[k]):
-            p, how = np.nan, "no reference value (interval only)"
-        else:
-            p = monte_carlo_pvalue(r, 2 * est[k] - _REFERENCE[k], "two-sided")
-            how = f"bootstrap interval inverted ({r.size:,})"
-        out[k] = (est[k], lo, hi, p, n, how)
-    return out
+#: Rows of :func:`_shape.moment_bootstrap`'s columns used for each table statistic.
+_SHAPE_COLUMNS = {"Skew": 2, "Kurt": 3, "Corr": 4, "Sobyanin": 5}
 
 
 def _shape_rows(
@@ -348,20 +306,50 @@ def _shape_rows(
     confidence_level: float,
     rng: np.random.Generator,
 ) -> dict[str, tuple[float, float, float, float, int, str]]:
-    """Skew, Kurt, DipT, Sobyanin, Corr."""
+    """Skew, Kurt, DipT, Sobyanin, Corr, from one moment bootstrap over stations.
+
+    The p-value inverts the basic interval around the reference (NaN without one).
+    Skew and Kurt use every station with a share; Sobyanin and Corr the stations with
+    both a share and a turnout (the same stations whenever turnout is defined).
+    """
     nan_row = (np.nan, np.nan, np.nan, np.nan, 0, "")
-    kw = {"n_resamples": n_resamples, "confidence_level": confidence_level, "rng": rng}
     out = dict.fromkeys(("Skew", "Kurt", "DipT", "Sobyanin", "Corr"), nan_row)
-    s = share[np.isfinite(share)]
-    if s.size >= 2:
-        out.update(_bootstrap_rows(("Skew", "Kurt"), s, None, **kw))
+    has_s = np.isfinite(share)
+    s = share[has_s]
+    tasks: list[tuple[tuple[str, ...], np.ndarray | None, np.ndarray]] = []
+    pairs = None if turnout is None else has_s & np.isfinite(turnout)
+    if pairs is not None and pairs.sum() >= 3 and (pairs == has_s).all():
+        tasks.append((("Skew", "Kurt", "Sobyanin", "Corr"), turnout[pairs], share[pairs]))
+    else:
+        if s.size >= 2:
+            tasks.append((("Skew", "Kurt"), None, s))
+        if pairs is not None and pairs.sum() >= 3:
+            tasks.append((("Sobyanin", "Corr"), turnout[pairs], share[pairs]))
+    for names, x, y in tasks:
+        if x is None:  # share alone: its statistics are the x columns
+            est = _shape.shape_estimates(y)
+            reps = _shape.moment_bootstrap(y, n_resamples=n_resamples, rng=rng)
+            col = {"Skew": 0, "Kurt": 1}
+        else:
+            est = _shape.shape_estimates(x, y)
+            reps = _shape.moment_bootstrap(x, y, n_resamples=n_resamples, rng=rng)
+            col = _SHAPE_COLUMNS
+        for k in names:
+            j = col[k]
+            r = reps[:, j][np.isfinite(reps[:, j])]
+            if not np.isfinite(est[j]) or r.size == 0:
+                out[k] = (est[j], np.nan, np.nan, np.nan, y.size, "")
+                continue
+            lo, hi = basic_bootstrap_ci(est[j], r, confidence_level)
+            if np.isnan(_REFERENCE[k]):
+                p, how = np.nan, "no reference value (interval only)"
+            else:
+                p = monte_carlo_pvalue(r, 2 * est[j] - _REFERENCE[k], "two-sided")
+                how = f"bootstrap interval inverted ({r.size:,})"
+            out[k] = (float(est[j]), lo, hi, p, y.size, how)
     if s.size >= 4:
         p = _shape.dip_pvalue(s)
         out["DipT"] = (p, np.nan, np.nan, p, s.size, "dip test, tabulated (Hartigan)")
-    if turnout is not None:
-        ok = np.isfinite(share) & np.isfinite(turnout)
-        if ok.sum() >= 3:
-            out.update(_bootstrap_rows(("Sobyanin", "Corr"), share[ok], turnout[ok], **kw))
     return out
 
 
@@ -499,12 +487,12 @@ def basic_forensics(
                 count, den = election.counts(col)[idx], ball[idx]
                 share = _capped_ratio(count, den)
                 tvec = turnout[idx] if turnout is not None else None
-            stats_ = _digit_rows(
+            stats_ = _shape_rows(
+                share, tvec, n_resamples=b, confidence_level=confidence_level, rng=gen
+            )
+            stats_.update(_digit_rows(
                 count, den, n_resamples=b, confidence_level=confidence_level, null=null, rng=gen
-            )
-            stats_.update(
-                _shape_rows(share, tvec, n_resamples=b, confidence_level=confidence_level, rng=gen)
-            )
+            ))
             for stat in STATISTICS:
                 v, lo, hi, p, n_used, how = stats_[stat]
                 rows.append(
