@@ -21,6 +21,7 @@ from . import (
     report,
     scenarios,
     sensitivity,
+    simulate,
 )
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
@@ -62,12 +63,21 @@ from .election import Election
 from .forensics import ForensicsTable, basic_forensics
 from .scenarios import Scenario, consistency_checks, kazakhstan_2021_scenarios, scenario_seats
 from .sensitivity import invalid_sweep, minimal_shift, threshold_sweep
+from .simulate import (
+    DigitFabrication,
+    KlimekFraud,
+    RoundingFraud,
+    SimulatedElection,
+    SimulatedElections,
+    simulate_election,
+)
 
 __all__ = [
     "AllocationResult",
     "AllocationTieError",
     "CumulativeVotesResult",
     "DataQualityWarning",
+    "DigitFabrication",
     "DigitRangeWarning",
     "DigitTestResult",
     "Election",
@@ -77,9 +87,13 @@ __all__ = [
     "FingerprintResult",
     "ForensicsTable",
     "IntegerPercentageResult",
+    "KlimekFraud",
     "Result",
+    "RoundingFraud",
     "Scenario",
     "ShapeStatisticsResult",
+    "SimulatedElection",
+    "SimulatedElections",
     "SmallSampleWarning",
     "SobyaninSukhovolskyResult",
     "SpikesResult",
@@ -117,6 +131,8 @@ __all__ = [
     "second_digit_test",
     "sensitivity",
     "shape_statistics",
+    "simulate",
+    "simulate_election",
     "sobyanin_sukhovolsky",
     "spikes_test",
     "threshold_sweep",

@@ -1,0 +1,56 @@
+"""Benchmark: the election simulator and the Klimek fraud-model fit.
+
+Run with ``python benchmarks/bench_fraud.py [simulate|fit|all]``. Targets (issue 10):
+simulating 1,000 elections of 10,000 stations in under 30 s on this 2-core machine (the
+batched ``n_elections=`` path, in chunks of 100 elections so memory stays small), and one
+fit of the fraud model on 100,000 stations in under 2 minutes. Prints wall and CPU time
+(wall is larger when other processes share the cores) and the peak memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+import numpy as np
+
+import electionstats as es
+
+
+def _clock(label: str, func):
+    w, c = time.perf_counter(), time.process_time()
+    out = func()
+    print(f"{label}: wall {time.perf_counter() - w:.2f} s, cpu {time.process_time() - c:.2f} s")
+    return out
+
+
+def bench_simulate() -> None:
+    fraud = [es.KlimekFraud(0.1, 0.02, alpha=2.0)]
+
+    def run():
+        seeds = np.random.SeedSequence(20261201).spawn(10)
+        for s in seeds:  # 10 fixed chunks of 100 elections
+            es.simulate_election(10_000, n_elections=100, fraud=fraud, rng=np.random.default_rng(s))
+
+    _clock("simulate 1,000 elections x 10,000 stations (batched)", run)
+    _clock("simulate one election of 10,000 stations, as an Election",
+           lambda: es.simulate_election(10_000, fraud=fraud, rng=1))
+
+
+def bench_fit() -> None:
+    if not hasattr(es, "fit_fraud_model"):
+        print("fit_fraud_model not available in this version")
+        return
+    sim = es.simulate_election(100_000, fraud=es.KlimekFraud(0.1, 0.02, alpha=2.0), rng=2)
+    _clock("fit_fraud_model on 100,000 stations (no bootstrap test)",
+           lambda: es.fit_fraud_model(sim.election, n_resamples=0, rng=3))
+
+
+if __name__ == "__main__":
+    which = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if which in ("simulate", "all"):
+        bench_simulate()
+    if which in ("fit", "all"):
+        bench_fit()
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -1,0 +1,145 @@
+"""Tests of the election simulator against closed forms of its mechanisms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import electionstats as es
+
+
+def test_same_seed_same_election_and_batch_shapes():
+    a = es.simulate_election(500, fraud=[es.KlimekFraud(0.2, 0.05)], rng=3)
+    b = es.simulate_election(500, fraud=[es.KlimekFraud(0.2, 0.05)], rng=3)
+    pd.testing.assert_frame_equal(a.election.data, b.election.data)
+    pd.testing.assert_frame_equal(a.truth, b.truth)
+    c = es.simulate_election(500, rng=4)
+    assert not a.election.data.equals(c.election.data)
+    batch = es.simulate_election(300, n_elections=7, parties=4, rng=5)
+    assert len(batch) == 7 and batch.counts["Party 4"].shape == (7, 300)
+    one = batch[6]
+    assert one.election.parties == ("Leader", "Party 2", "Party 3", "Party 4")
+    np.testing.assert_array_equal(one.election.data["registered"], batch.counts["registered"][6])
+    assert len(list(batch)) == 7
+
+
+def test_clean_election_is_consistent_and_has_the_requested_means():
+    sim = es.simulate_election(20_000, turnout=0.55, turnout_sd=0.05, support=0.4, parties=3,
+                               invalid=0.03, rng=11)
+    d = sim.election.data
+    assert (d["ballots_found"] <= d["registered"]).all()
+    assert (d["valid"] + d["invalid"] == d["ballots_found"]).all()
+    assert (d[["Leader", "Party 2", "Party 3"]].sum(axis=1) == d["valid"]).all()
+    t = d["ballots_found"] / d["registered"]
+    # binomial noise adds a(1-a)/R to the between-station variance of the rate
+    expected_var = 0.05**2 + np.mean(0.55 * 0.45 / d["registered"])
+    assert t.mean() == pytest.approx(0.55, abs=0.003)
+    assert t.var() == pytest.approx(expected_var, rel=0.06)
+    assert d["invalid"].sum() / d["ballots_found"].sum() == pytest.approx(0.03, abs=0.001)
+    assert d["Leader"].sum() / d["valid"].sum() == pytest.approx(0.4, abs=0.005)
+    assert d["Party 2"].sum() / d["valid"].sum() == pytest.approx(0.3, abs=0.01)
+    assert (sim.truth["fraud_class"] == "clean").all()
+    assert sim.truth["stuffed"].sum() == 0
+
+
+@pytest.mark.parametrize("spread", ["beta", "logitnormal", "normal"])
+def test_spreads_give_the_requested_station_sd(spread):
+    sim = es.simulate_election(20_000, turnout=0.6, turnout_sd=0.07, spread=spread, rng=2)
+    a = sim.truth["turnout_clean"]
+    assert a.mean() == pytest.approx(0.6, abs=0.004)
+    assert a.std() == pytest.approx(0.07, rel=0.06)
+
+
+def test_klimek_fraud_matches_its_closed_form_rates():
+    theta, alpha = 0.1, 2.0
+    sim = es.simulate_election(40_000, fraud=es.KlimekFraud(f_i=1.0, alpha=alpha, theta=theta), rng=7)
+    tr, d = sim.truth, sim.election.data
+    assert (tr["fraud_class"] == "incremental").all()
+    # E|N(0, theta)| = theta sqrt(2/pi); E x^2 = theta^2 (truncation at 1 negligible)
+    assert tr["fraud_size"].mean() == pytest.approx(theta * np.sqrt(2 / np.pi), rel=0.02)
+    clean_ballots = d["ballots_found"] - tr["stuffed"]
+    nonvoters = d["registered"] - clean_ballots
+    assert tr["stuffed"].sum() / nonvoters.sum() == pytest.approx(theta * np.sqrt(2 / np.pi), rel=0.03)
+    opponents_before = d["valid"] - tr["stuffed"] - (d["Leader"] - tr["stuffed"] - tr["stolen"])
+    assert tr["stolen"].sum() / opponents_before.sum() == pytest.approx(theta**2, rel=0.05)
+
+
+def test_extreme_fraud_pushes_stations_to_the_corner():
+    sim = es.simulate_election(5000, fraud=es.KlimekFraud(f_i=0.0, f_e=1.0), rng=8)
+    d = sim.election.data
+    assert (sim.truth["fraud_class"] == "extreme").all()
+    # x = 1 - |N(0, 0.075)|: median 1 - 0.075 * 0.674 = 0.949
+    assert np.median(sim.truth["fraud_size"]) == pytest.approx(1 - 0.075 * 0.6745, abs=0.003)
+    assert np.median(d["ballots_found"] / d["registered"]) > 0.95
+    assert np.median(d["Leader"] / d["valid"]) > 0.95
+
+
+def test_rounding_fraud_puts_rates_on_whole_percentages():
+    sim = es.simulate_election(4000, fraud=es.RoundingFraud(1.0, multiple=5), rng=9)
+    d = sim.election.data
+    t = 100 * d["ballots_found"] / d["registered"]
+    s = 100 * d["Leader"] / d["valid"]
+    tol_t = 100 * 0.5 / d["registered"]
+    tol_s = 100 * 0.5 / d["valid"] + 100 * 1.0 / d["valid"]
+    assert (np.abs(t - 5 * np.round(t / 5)) <= tol_t + 1e-9).all()
+    assert (np.abs(s - 5 * np.round(s / 5)) <= tol_s + 1e-9).mean() > 0.99
+    assert sim.truth["rounded"].all()
+    clean = es.simulate_election(4000, rng=9)
+    t0 = 100 * clean.election.data["ballots_found"] / clean.election.data["registered"]
+    assert (np.abs(t0 - 5 * np.round(t0 / 5)) <= 100 * 0.5 / clean.election.data["registered"]).mean() < 0.3
+
+
+def test_digit_fabrication_writes_the_chosen_digits():
+    w = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    sim = es.simulate_election(3000, fraud=es.DigitFabrication(1.0, digit_weights=w, repeat_avoidance=0.0),
+                               rng=10)
+    d = sim.election.data
+    for party in sim.election.parties:
+        assert (d[party] % 10 == 7).all()
+    assert (d[list(sim.election.parties)].sum(axis=1) == d["valid"]).all()
+    assert (d["ballots_found"] <= d["registered"]).all()
+    half = es.simulate_election(20_000, fraud=es.DigitFabrication(0.5), rng=12)
+    assert half.truth["fabricated"].mean() == pytest.approx(0.5, abs=0.015)
+
+
+def test_repeat_avoidance_reduces_repeated_last_two_digits():
+    uniform = [1] * 10
+    rep = {}
+    for avoid in (0.0, 1.0):
+        sim = es.simulate_election(20_000, registered=3000, fraud=es.DigitFabrication(
+            1.0, digit_weights=uniform, repeat_avoidance=avoid), rng=13)
+        v = sim.election.data["Leader"].to_numpy()
+        rep[avoid] = np.mean((v % 10) == ((v // 10) % 10))
+    assert rep[0.0] == pytest.approx(0.10, abs=0.01)
+    # redrawing every repeat once leaves 1/10 of them: 0.1 * 0.1
+    assert rep[1.0] == pytest.approx(0.01, abs=0.004)
+
+
+def test_registered_from_a_real_election_reuses_stations_and_regions():
+    base = es.simulate_election(300, regions=4, rng=1).election
+    sim = es.simulate_election(registered=base, region_sd=0.3, rng=2)
+    np.testing.assert_array_equal(sim.election.data["registered"], base.data["registered"])
+    assert list(sim.election.data.index) == list(base.data.index)
+    assert sim.election.data["region"].tolist() == base.data["region"].tolist()
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="f_i \\+ f_e"):
+        es.KlimekFraud(0.7, 0.5)
+    with pytest.raises(ValueError, match="alpha"):
+        es.KlimekFraud(0.1, alpha=0)
+    with pytest.raises(ValueError, match="n_stations"):
+        es.simulate_election(0)
+    with pytest.raises(ValueError, match="turnout_sd"):
+        es.simulate_election(10, turnout=0.95, turnout_sd=0.3)
+    with pytest.raises(ValueError, match="support"):
+        es.simulate_election(10, support=[0.5, 0.4], parties=3)
+    with pytest.raises(TypeError, match="fraud"):
+        es.simulate_election(10, fraud="klimek")
+    with pytest.raises(KeyError, match="Nobody"):
+        es.simulate_election(10, fraud=es.KlimekFraud(0.1, party="Nobody"))
+    with pytest.raises(TypeError, match="rng"):
+        es.simulate_election(10, rng=True)
+    with pytest.raises(ValueError, match="spread"):
+        es.simulate_election(10, spread="gamma")
