@@ -25,6 +25,7 @@ from . import (
 )
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
+from ._progress import get_options, set_options
 from ._results import Result
 from ._spikes import SpikesResult, spikes_test
 from ._validation import ElectionDataError
@@ -115,6 +116,7 @@ __all__ = [
     "fingerprint",
     "first_digit_test",
     "forensics",
+    "get_options",
     "get_rules",
     "group_apply",
     "integer_percentage_test",
@@ -130,6 +132,7 @@ __all__ = [
     "scenarios",
     "second_digit_test",
     "sensitivity",
+    "set_options",
     "shape_statistics",
     "simulate",
     "simulate_election",

@@ -1,0 +1,368 @@
+"""The parallel engine: Monte Carlo replicates in fixed chunks, on every core or a cluster.
+
+One entry point, :func:`map_chunks`. Replicates are split into FIXED chunks (they depend
+only on the number of replicates and the chunk size, never on the number of workers or on
+the memory batch size a chunk uses inside), and each chunk draws from its own child
+generator spawned from the caller's seed (:meth:`numpy.random.SeedSequence.spawn`). The
+chunks then run
+
+* serially in this process (``workers=1``, or a job too small to be worth a pool),
+* on a process pool (default: every core; one pool per process, created on first use,
+  reused, shut down at exit; ``forkserver`` start method where available, else ``spawn``,
+  so it is safe in processes that run threads), or
+* on a ``dask.distributed.Client`` (``client.map`` and ``client.gather``; ``dask`` is an
+  optional extra: ``pip install "electionstats[dask]"``).
+
+The results are bit-identical in all three cases, because every chunk gets the same
+generator and the same number of replicates whoever runs it. numpy's samplers hold the GIL,
+so processes (not threads) are what use the second core.
+
+A chunk function has the signature ``func(chunk_rng, n_in_chunk, *args)`` and must be
+defined at module level (the pool sends it to the workers by reference); a Dask client also
+accepts closures.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import numpy as np
+
+from ._montecarlo import check_n_resamples
+from ._progress import progress_bar
+
+__all__ = [
+    "SERIAL_BELOW_CELLS",
+    "chunk_seeds",
+    "chunk_sizes",
+    "default_workers",
+    "map_chunks",
+    "shutdown_pool",
+]
+
+#: Jobs whose total work (replicates x ``cells`` per replicate) is below this many array
+#: cells run serially: about 0.1 s of numpy work, less than a process pool's start-up and
+#: the pickling of the arguments.
+SERIAL_BELOW_CELLS = 2**23
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_WORKERS = 0
+_POOL_LOCK = threading.Lock()
+_IN_WORKER = False
+
+
+# -- seeds and chunks --------------------------------------------------------------------
+def chunk_sizes(n_total: int, chunk_size: int) -> list[int]:
+    """Sizes of the fixed chunks: ``chunk_size`` each, the last one smaller.
+
+    Examples
+    --------
+    >>> chunk_sizes(10, 4)
+    [4, 4, 2]
+    """
+    n_total = check_n_resamples(n_total, name="n_total")
+    chunk_size = check_n_resamples(chunk_size, name="chunk_size")
+    return [min(chunk_size, n_total - start) for start in range(0, n_total, chunk_size)]
+
+
+def chunk_seeds(rng: Any, n_chunks: int) -> list[np.random.SeedSequence]:
+    """One child :class:`~numpy.random.SeedSequence` per chunk, spawned from ``rng``.
+
+    ``rng`` may be None (fresh entropy), a non-negative integer seed, a ``SeedSequence``
+    or a :class:`~numpy.random.Generator`. A seed ``s`` and ``numpy.random.default_rng(s)``
+    give the same children (those of ``SeedSequence(s)``, as ``Generator.spawn`` does);
+    spawning again from the same Generator or SeedSequence gives new, independent children,
+    so two calls with one Generator do not repeat each other's draws. A Generator without a
+    seed sequence (built from a bare bit generator state) is turned into one by drawing 128
+    bits from it, which is deterministic too.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is a bool, a legacy ``RandomState`` or not a seed at all.
+    ValueError
+        If ``rng`` is a negative integer.
+
+    Examples
+    --------
+    >>> a = chunk_seeds(7, 3)
+    >>> b = chunk_seeds(np.random.default_rng(7), 3)
+    >>> [s.spawn_key for s in a] == [s.spawn_key for s in b]
+    True
+    """
+    if isinstance(rng, (bool, np.bool_)):
+        raise TypeError("`rng` must be None, an integer seed or a numpy.random.Generator (got a bool).")
+    if isinstance(rng, (int, np.integer)):
+        if rng < 0:
+            raise ValueError(f"`rng` must be a non-negative integer seed (got {rng}).")
+        return np.random.SeedSequence(int(rng)).spawn(n_chunks)
+    if rng is None:
+        return np.random.SeedSequence().spawn(n_chunks)
+    if isinstance(rng, np.random.SeedSequence):
+        return rng.spawn(n_chunks)
+    if isinstance(rng, np.random.Generator):
+        seed_seq = getattr(rng.bit_generator, "seed_seq", None)
+        if isinstance(seed_seq, np.random.SeedSequence):
+            return seed_seq.spawn(n_chunks)
+        entropy = rng.integers(0, 2**32, size=4, dtype=np.uint64).tolist()
+        return np.random.SeedSequence(entropy).spawn(n_chunks)
+    raise TypeError(
+        "`rng` must be None, an integer seed, a numpy.random.SeedSequence or a "
+        f"numpy.random.Generator (got {type(rng).__name__}); legacy RandomState is not accepted."
+    )
+
+
+# -- workers and the pool ----------------------------------------------------------------
+def default_workers() -> int:
+    """Number of cores this process may use (its CPU affinity where the OS tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _check_workers(workers: Any) -> int:
+    if workers is None:
+        return default_workers()
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)):
+        raise TypeError(
+            f"`workers` must be None (every core) or a positive integer (got {workers!r})."
+        )
+    if workers < 1:
+        raise ValueError(
+            f"`workers` must be None (every core) or a positive integer (got {workers}); "
+            "use workers=1 to run in this process."
+        )
+    return int(workers)
+
+
+def _mark_worker() -> None:
+    """Pool initializer: a worker runs nested ``map_chunks`` calls serially."""
+    global _IN_WORKER
+    _IN_WORKER = True
+
+
+def _in_worker() -> bool:
+    """True inside one of our pool's processes or a Dask worker (no nested pools)."""
+    if _IN_WORKER:
+        return True
+    try:
+        from distributed import get_worker
+    except ImportError:
+        return False
+    try:
+        get_worker()
+    except ValueError:
+        return False
+    return True
+
+
+def _start_method() -> str:
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    """The process's one pool with ``workers`` processes (replaced if the size changes)."""
+    global _POOL, _POOL_WORKERS
+    with _POOL_LOCK:
+        if _POOL is not None and _POOL_WORKERS != workers:
+            _POOL.shutdown(wait=True)
+            _POOL = None
+        if _POOL is None:
+            ctx = multiprocessing.get_context(_start_method())
+            if ctx.get_start_method() == "forkserver":
+                # The server imports the package once; workers fork from it ready to run
+                # (importing it afresh in every spawned worker costs seconds).
+                ctx.set_forkserver_preload(["electionstats"])
+            _POOL = ProcessPoolExecutor(
+                max_workers=workers, mp_context=ctx, initializer=_mark_worker
+            )
+            _POOL_WORKERS = workers
+        return _POOL
+
+
+def shutdown_pool() -> None:
+    """Shut the process pool down (it is created again on the next parallel call)."""
+    global _POOL, _POOL_WORKERS
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL = None
+        _POOL_WORKERS = 0
+
+
+atexit.register(shutdown_pool)
+
+
+# -- running one chunk -------------------------------------------------------------------
+def _run_chunk(
+    func: Callable[..., Any], seed: np.random.SeedSequence, n: int, args: tuple[Any, ...]
+) -> Any:
+    return func(np.random.default_rng(seed), n, *args)
+
+
+def _check_picklable(func: Callable[..., Any]) -> None:
+    try:
+        pickle.dumps(func)
+    except (pickle.PicklingError, AttributeError, TypeError) as exc:
+        raise TypeError(
+            f"`func` ({getattr(func, '__qualname__', func)!r}) cannot be sent to a process "
+            "pool: it must be a function defined at module level (not a lambda, a closure "
+            "or a function defined inside another one). Pass workers=1 to run it in this "
+            "process, or a dask.distributed Client, which also sends closures."
+        ) from exc
+
+
+def _serial(func, seeds, sizes, args, bar) -> list[Any]:
+    out = []
+    for seed, n in zip(seeds, sizes, strict=True):
+        out.append(_run_chunk(func, seed, n, args))
+        bar.update(n)
+    return out
+
+
+def _on_pool(func, seeds, sizes, args, workers, bar) -> list[Any]:
+    _check_picklable(func)
+    for attempt in (1, 2):
+        pool = _get_pool(workers)
+        try:
+            futures = {
+                pool.submit(_run_chunk, func, seed, n, args): i
+                for i, (seed, n) in enumerate(zip(seeds, sizes, strict=True))
+            }
+            out: list[Any] = [None] * len(sizes)
+            for fut in as_completed(futures):
+                i = futures[fut]
+                out[i] = fut.result()
+                bar.update(sizes[i])
+            return out
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start a fresh pool once, then give up.
+            shutdown_pool()
+            if attempt == 2:
+                raise
+            bar.reset()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _on_dask(func, seeds, sizes, args, client, bar) -> list[Any]:
+    try:
+        from distributed import as_completed as dask_as_completed
+    except ImportError as exc:  # pragma: no cover - a Client implies distributed
+        raise ImportError(
+            "`client` needs dask.distributed: pip install \"electionstats[dask]\"."
+        ) from exc
+    n = len(sizes)
+    # The arguments travel to the cluster once, not once per chunk.
+    [args_future] = client.scatter([args], broadcast=False, hash=False)
+    futures = client.map(
+        _run_chunk, [func] * n, seeds, sizes, [args_future] * n, pure=False
+    )
+    index = {f.key: i for i, f in enumerate(futures)}
+    try:
+        for fut in dask_as_completed(futures):
+            bar.update(sizes[index[fut.key]])
+        return client.gather(futures)
+    finally:
+        client.cancel([*futures, args_future])
+
+
+def map_chunks(
+    func: Callable[..., Any],
+    n_total: int,
+    *,
+    chunk_size: int,
+    rng: Any,
+    args: Sequence[Any] = (),
+    workers: int | None = None,
+    client: Any = None,
+    cells: int | None = None,
+    progress: bool | None = None,
+    desc: str | None = None,
+) -> list[Any]:
+    """Run ``func`` over fixed chunks of ``n_total`` replicates; results in chunk order.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(chunk_rng, n_in_chunk, *args)``: the work of ``n_in_chunk`` replicates with
+        the chunk's own :class:`~numpy.random.Generator`. Defined at module level when a
+        process pool runs it.
+    n_total : int
+        Number of replicates (or simulated elections, or any unit of random work).
+    chunk_size : int
+        Replicates per chunk (the last chunk is smaller). Chunks, and so the results,
+        depend on ``n_total``, ``chunk_size`` and ``rng`` only. Choose it so that there
+        are several chunks per core and each takes at least about 50 ms.
+    rng : None, int, SeedSequence or Generator
+        Seed of the whole job; each chunk gets a child spawned from it
+        (see :func:`chunk_seeds`).
+    args : tuple
+        Extra positional arguments of ``func``, the same for every chunk (sent once per
+        chunk to a pool, once in all to a Dask cluster).
+    workers : int, optional
+        Processes to use; default every core of this machine. ``1`` runs in this process.
+        Ignored when ``client`` is given.
+    client : dask.distributed.Client, optional
+        Run the chunks on this Dask cluster instead of a local pool.
+    cells : int, optional
+        Rough number of array cells one replicate touches (for example the number of
+        stations). When ``n_total * cells`` is below :data:`SERIAL_BELOW_CELLS` the job
+        runs serially (a pool would cost more than it saves). Default: not known, so
+        any job with more than one chunk goes to the pool.
+    progress : bool, optional
+        Show a progress bar (default: the package option, see
+        :func:`electionstats.set_options`); it appears only for jobs that take more than
+        about 2 s.
+    desc : str, optional
+        Label of the progress bar.
+
+    Returns
+    -------
+    list
+        ``func``'s result for each chunk, in chunk order (whatever order they finished).
+
+    Notes
+    -----
+    Calls made inside a pool worker or a Dask worker run serially, so a parallel job
+    that calls parallel code (a screen of many elections, each running a Monte Carlo test)
+    never starts pools inside pools.
+
+    Examples
+    --------
+    >>> def sums(g, k):
+    ...     return g.random((k, 3)).sum(axis=1)
+    >>> a = map_chunks(sums, 10, chunk_size=4, rng=1, workers=1)
+    >>> [len(x) for x in a]
+    [4, 4, 2]
+    >>> b = map_chunks(sums, 10, chunk_size=4, rng=np.random.default_rng(1), workers=1)
+    >>> bool(np.array_equal(np.concatenate(a), np.concatenate(b)))
+    True
+    """
+    sizes = chunk_sizes(n_total, chunk_size)
+    seeds = chunk_seeds(rng, len(sizes))
+    args = tuple(args)
+    if not callable(func):
+        raise TypeError(f"`func` must be callable (got {type(func).__name__}).")
+    with progress_bar(total=int(n_total), desc=desc, progress=progress) as bar:
+        if client is not None:
+            if not hasattr(client, "map") or not hasattr(client, "gather"):
+                raise TypeError(
+                    "`client` must be a dask.distributed.Client "
+                    f"(got {type(client).__name__})."
+                )
+            return _on_dask(func, seeds, sizes, args, client, bar)
+        n_workers = _check_workers(workers)
+        small = cells is not None and n_total * max(1, int(cells)) < SERIAL_BELOW_CELLS
+        if n_workers == 1 or len(sizes) == 1 or small or _in_worker():
+            return _serial(func, seeds, sizes, args, bar)
+        return _on_pool(func, seeds, sizes, args, n_workers, bar)
