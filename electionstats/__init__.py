@@ -15,6 +15,7 @@ from . import (
     datasets,
     digits,
     distributions,
+    errors,
     facts,
     forensics,
     plotting,
@@ -22,20 +23,20 @@ from . import (
     scenarios,
     sensitivity,
     simulate,
+    warnings,
 )
 from ._citations import cite
 from ._groups import adjust_pvalues, group_apply
 from ._progress import get_options, set_options
-from ._results import Result
+from ._results import EstimateResult, Interval, Result, Summary, TableResult, TestResult
 from ._spikes import SpikesResult, spikes_test
-from ._validation import ElectionDataError
 from ._warnings import (
     DataQualityWarning,
     DigitRangeWarning,
     ElectionStatsWarning,
     SmallSampleWarning,
 )
-from .allocation import AllocationResult, AllocationTieError, allocate, get_rules
+from .allocation import AllocationResult, allocate, get_rules
 from .digits import (
     DigitTestResult,
     digit_tests,
@@ -61,6 +62,12 @@ from .distributions import (
     sobyanin_sukhovolsky,
 )
 from .election import Election
+from .errors import (
+    AllocationTieError,
+    DatasetChecksumError,
+    ElectionDataError,
+    ElectionStatsError,
+)
 from .forensics import ForensicsTable, basic_forensics
 from .scenarios import Scenario, consistency_checks, kazakhstan_2021_scenarios, scenario_seats
 from .sensitivity import invalid_sweep, minimal_shift, threshold_sweep
@@ -78,16 +85,20 @@ __all__ = [
     "AllocationTieError",
     "CumulativeVotesResult",
     "DataQualityWarning",
+    "DatasetChecksumError",
     "DigitFabrication",
     "DigitRangeWarning",
     "DigitTestResult",
     "Election",
     "ElectionDataError",
+    "ElectionStatsError",
     "ElectionStatsWarning",
+    "EstimateResult",
     "ExcessVotesResult",
     "FingerprintResult",
     "ForensicsTable",
     "IntegerPercentageResult",
+    "Interval",
     "KlimekFraud",
     "Result",
     "RoundingFraud",
@@ -98,6 +109,9 @@ __all__ = [
     "SmallSampleWarning",
     "SobyaninSukhovolskyResult",
     "SpikesResult",
+    "Summary",
+    "TableResult",
+    "TestResult",
     "__version__",
     "adjust_pvalues",
     "allocate",
@@ -111,6 +125,7 @@ __all__ = [
     "digit_tests",
     "digits",
     "distributions",
+    "errors",
     "excess_votes",
     "facts",
     "fingerprint",
@@ -139,5 +154,6 @@ __all__ = [
     "sobyanin_sukhovolsky",
     "spikes_test",
     "threshold_sweep",
+    "warnings",
     "zero_five_test",
 ]

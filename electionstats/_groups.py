@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from ._args import check_alpha, check_probability_array
 from ._results import Result
 from .election import Election
 
@@ -59,10 +60,18 @@ def adjust_pvalues(
     """
     if method is not None and method not in P_ADJUST_METHODS:
         raise ValueError(f"`p_adjust` must be None or one of {P_ADJUST_METHODS} (got {method!r}).")
+    alpha = check_alpha(alpha)
+    if column not in table.columns:
+        raise KeyError(
+            f"adjust_pvalues: the table has no p-value column {column!r} (columns: "
+            f"{list(map(str, table.columns))}); pass column= naming the p-values."
+        )
     out = table.copy()
-    p = out[column].to_numpy(dtype=float)
+    raw = out[column]
+    ok = raw.notna().to_numpy()
+    check_probability_array(raw[ok], name=f"column {column!r}")
+    p = raw.to_numpy(dtype=float, na_value=np.nan)
     adjusted = np.full_like(p, np.nan)
-    ok = ~np.isnan(p)
     if method is None:
         adjusted[ok] = p[ok]
     elif ok.any():

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from ._args import check_alternative, check_confidence_level, check_n_resamples, check_rng
+
 __all__ = [
     "as_generator",
     "basic_bootstrap_ci",
@@ -24,43 +26,8 @@ __all__ = [
     "run_chunks",
 ]
 
-_ALTERNATIVES = ("two-sided", "greater", "less")
-
-
-def as_generator(rng: Any) -> np.random.Generator:
-    """Return a :class:`numpy.random.Generator` from ``rng`` (None, int seed or Generator).
-
-    Raises
-    ------
-    TypeError
-        If ``rng`` is a legacy ``RandomState`` or anything else that is not a seed.
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)):
-        return np.random.default_rng(rng)
-    raise TypeError(
-        "`rng` must be None, an integer seed or a numpy.random.Generator "
-        f"(got {type(rng).__name__}); legacy RandomState is not accepted."
-    )
-
-
-def check_n_resamples(n_resamples: Any, name: str = "n_resamples") -> int:
-    """Validate a number of Monte Carlo or bootstrap replicates (a positive integer)."""
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)):
-        raise TypeError(f"`{name}` must be a positive integer (got {n_resamples!r}).")
-    if n_resamples < 1:
-        raise ValueError(f"`{name}` must be a positive integer (got {n_resamples}).")
-    return int(n_resamples)
-
-
-def check_alternative(alternative: str) -> str:
-    """Validate ``alternative`` against {'two-sided', 'greater', 'less'}."""
-    if alternative not in _ALTERNATIVES:
-        raise ValueError(
-            f"`alternative` must be one of {set(_ALTERNATIVES)} (got {alternative!r})."
-        )
-    return alternative
+#: Old name of :func:`electionstats._args.check_rng` (kept for existing callers).
+as_generator = check_rng
 
 
 def monte_carlo_pvalue(
@@ -127,10 +94,7 @@ def basic_bootstrap_ci(
     >>> basic_bootstrap_ci(1.0, np.linspace(0.0, 2.0, 1001), 0.9)
     (0.1, 1.9)
     """
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level})."
-        )
+    confidence_level = check_confidence_level(confidence_level)
     alpha = 1 - confidence_level
     lo_q, hi_q = np.nanquantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0)
     low = 2 * np.asarray(estimate) - hi_q

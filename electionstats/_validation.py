@@ -16,14 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ._warnings import DataQualityWarning
+from .errors import ElectionDataError
 
 __all__ = ["ElectionDataError", "consistency_report", "coerce_counts", "show_ids"]
 
 _MAX_IDS = 5
 
 
-class ElectionDataError(ValueError):
-    """The station table cannot be used as given (the message says where and how to fix it)."""
 
 
 def show_ids(ids: Sequence | pd.Index | np.ndarray, limit: int = _MAX_IDS) -> str:

@@ -34,6 +34,7 @@ import pandas as pd
 
 from ._citations import cite as _cite
 from ._citations import register
+from .errors import AllocationTieError
 
 __all__ = [
     "BASES",
@@ -116,25 +117,6 @@ _INT_LIMIT = 2**62
 # Float quotients v / d are correctly rounded (hence order-preserving) when v < 2**53.
 _FLOAT_EXACT = 2**53
 
-
-class AllocationTieError(ValueError):
-    """Parties are exactly tied for the last seat(s); the law's tie rule must decide.
-
-    Attributes
-    ----------
-    tied : tuple
-        The tied parties.
-    n_tied_seats : int
-        How many seats they are tied for.
-    seats : dict
-        The seats certain for every party before the tie is broken.
-    """
-
-    def __init__(self, message: str, *, tied: tuple, n_tied_seats: int, seats: dict) -> None:
-        super().__init__(message)
-        self.tied = tied
-        self.n_tied_seats = n_tied_seats
-        self.seats = seats
 
 
 # ---------------------------------------------------------------------------------------

@@ -25,14 +25,13 @@ from typing import Any
 import pandas as pd
 
 from .election import Election
+from .errors import DatasetChecksumError
 
 __all__ = ["DatasetChecksumError", "fetch", "info", "list", "load"]
 
 _list = list  # the public function below shadows the builtin inside this module
 
 
-class DatasetChecksumError(ValueError):
-    """A data file's sha256 differs from the registry: it is corrupted or a different version."""
 
 
 def _registry() -> pd.DataFrame:

@@ -1,0 +1,18 @@
+"""Warning classes of electionstats (public names; defined in ``electionstats._warnings``).
+
+Errors are in :mod:`electionstats.errors`.
+"""
+
+from ._warnings import (
+    DataQualityWarning,
+    DigitRangeWarning,
+    ElectionStatsWarning,
+    SmallSampleWarning,
+)
+
+__all__ = [
+    "DataQualityWarning",
+    "DigitRangeWarning",
+    "ElectionStatsWarning",
+    "SmallSampleWarning",
+]
