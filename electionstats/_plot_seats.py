@@ -123,14 +123,17 @@ def plot_scenarios(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
         lo, hi = sub["seats_min"].to_numpy(), sub["seats_max"].to_numpy()
         color = f"C{k}"
         if (lo != hi).any():
-            ax.vlines(x, lo, hi, color=color, linewidth=4, alpha=0.5)
-            ax.plot(x, sub["seats_median"].to_numpy(), "_", color=color, markersize=10,
-                    label=f"{name} (range over {int(sub['n_draws'].iloc[0]):,} draws; tick: median)")
+            exact = bool(getattr(result, "exact", False))
+            what = "every outcome the claims allow" if exact else (
+                f"smallest to largest over {int(sub['n_draws'].iloc[0]):,} seeded draws")
+            ax.vlines(x, lo, hi, color=color, linewidth=4, alpha=0.5, label=f"{name} ({what})")
+            ax.plot(x, lo, "_", color=color, markersize=10)
+            ax.plot(x, hi, "_", color=color, markersize=10)
         else:
             ax.plot(x, lo, "o", color=color, label=name, **kwargs)
     ax.set_xticks(np.arange(len(parties)))
     ax.set_xticklabels([str(p) for p in parties], rotation=20, ha="right", fontsize=8)
-    ax.set_ylabel("seats")
-    ax.set_title(f"Seats under each scenario (rules {result.rules})", fontsize=10)
+    ax.set_ylabel(f"seats (of {int(result.n_seats)})" if getattr(result, "n_seats", None) else "seats")
+    ax.set_title("Seats under each scenario", fontsize=10)
     ax.legend(fontsize=7, frameon=False)
     return ax

@@ -29,7 +29,7 @@ def seats_section(*, rng: Any = None) -> Section:
     from .sensitivity import threshold_sweep
 
     scenarios = kazakhstan_2021_scenarios()
-    res = scenario_seats(scenarios, n_draws=10_000, rng=rng)
+    res = scenario_seats(scenarios, n_resamples=10_000, rng=rng)
     checks = consistency_checks(scenarios)
     results = facts.party_results("kazakhstan-2021-majilis")
     summ = facts.summary("kazakhstan-2021-majilis")

@@ -43,7 +43,9 @@ __all__ = [
     "AllocationResult",
     "AllocationTieError",
     "Rules",
+    "Disproportionality",
     "allocate",
+    "disproportionality",
     "get_rules",
 ]
 
@@ -69,6 +71,32 @@ register(
   address = {Cham},
   year = {2017},
   doi = {10.1007/978-3-319-64707-4}
+}""",
+)
+register(
+    "gallagher1991",
+    """@article{gallagher1991,
+  title = {Proportionality, disproportionality and electoral systems},
+  author = {Gallagher, Michael},
+  journal = {Electoral Studies},
+  volume = {10},
+  number = {1},
+  pages = {33--51},
+  year = {1991},
+  doi = {10.1016/0261-3794(91)90004-C}
+}""",
+)
+register(
+    "loosemore1971",
+    """@article{loosemore1971,
+  title = {Bias and Responsiveness in Electoral Systems},
+  author = {Loosemore, John and Hanby, Victor J.},
+  journal = {British Journal of Political Science},
+  volume = {1},
+  number = {4},
+  pages = {467--477},
+  year = {1971},
+  doi = {10.1017/S000712340000925X}
 }""",
 )
 register(
@@ -1529,4 +1557,125 @@ def allocate_rows(
     return _allocate_batch(
         v, rules.seats, rules.method, passed, min_parties=rules.min_parties, factor=factor,
         min_seats=rules.runner_up_min_seats, ties=ties, tie_rank=tie_rank,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Disproportionality
+# ---------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Disproportionality:
+    """How far seat shares are from vote shares: Gallagher's and Loosemore-Hanby's indices.
+
+    Both are in percentage points of the seats, 0 when seats are exactly proportional.
+    ``gallagher`` is the least-squares index ``sqrt(sum (v_i - s_i)**2 / 2)``,
+    ``loosemore_hanby`` the share of seats held beyond the parties' vote shares
+    ``sum |v_i - s_i| / 2``, with ``v_i`` and ``s_i`` the percentages of the votes and of
+    the seats. ``table`` has one row per party.
+    """
+
+    gallagher: float
+    loosemore_hanby: float
+    table: pd.DataFrame
+
+    method: ClassVar[str] = "Disproportionality of seats to votes"
+    citations: ClassVar[tuple[str, ...]] = ("gallagher1991", "loosemore1971")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: both indices, in percentage points."""
+        return pd.DataFrame([{"method": self.method, "gallagher": self.gallagher,
+                              "loosemore_hanby": self.loosemore_hanby}])
+
+    def summary(self) -> str:
+        """Plain-text summary: both indices and the per-party shares."""
+        return "\n".join([
+            self.method,
+            f"Gallagher (least squares) index: {self.gallagher:.2f} percentage points",
+            f"Loosemore-Hanby index: {self.loosemore_hanby:.2f} percentage points",
+            "", self.table.to_string(float_format=lambda x: f"{x:.2f}"),
+        ])
+
+    def _repr_html_(self) -> str:
+        return (f"<div><b>{html.escape(self.method)}</b><div>Gallagher index {self.gallagher:.2f}, "
+                f"Loosemore-Hanby index {self.loosemore_hanby:.2f} (percentage points)</div>"
+                f"{self.table.to_html(float_format=lambda x: f'{x:.2f}')}</div>")
+
+    def cite(self, format: str = "bibtex") -> str:
+        """BibTeX of both indices (and of electionstats)."""
+        return _cite(self.citations, format=format)
+
+
+def disproportionality(votes: Any, seats: Any = None, *, parties: Sequence[Hashable] | None = None) -> Disproportionality:
+    """Gallagher's least-squares and Loosemore-Hanby's indices of seats against votes.
+
+    Parameters
+    ----------
+    votes : mapping, Series, array of int, or AllocationResult
+        Votes per party (checked as in :func:`allocate`). An :class:`AllocationResult`
+        gives its votes and seats.
+    seats : mapping, Series or array of int
+        Seats per party, in the same order (or keys) as ``votes``.
+    parties : sequence, optional
+        Labels when ``votes`` and ``seats`` are arrays.
+
+    Returns
+    -------
+    Disproportionality
+        ``gallagher`` and ``loosemore_hanby`` in percentage points; ``table`` per party
+        (vote and seat percentages and their difference).
+
+    Notes
+    -----
+    With ``v_i`` and ``s_i`` each party's percentage of the votes given (for parties only:
+    include "against all" or the parties below the threshold as entries with 0 seats) and
+    of the seats: Loosemore-Hanby ``D = sum |v_i - s_i| / 2``, Gallagher
+    ``LSq = sqrt(sum (v_i - s_i)**2 / 2)``. Both are 0 for exact proportionality.
+
+    References
+    ----------
+    .. [1] Gallagher, M. (1991). Proportionality, disproportionality and electoral
+       systems. Electoral Studies 10(1), 33-51. :doi:`10.1016/0261-3794(91)90004-C`
+    .. [2] Loosemore, J. and Hanby, V. J. (1971). Bias and responsiveness in electoral
+       systems. British Journal of Political Science 1(4), 467-477.
+       :doi:`10.1017/S000712340000925X`
+
+    Examples
+    --------
+    Votes 60 / 30 / 10 % and seats 7 / 3 / 0 of 10: differences 10, 0 and 10 points.
+
+    >>> d = disproportionality([600, 300, 100], [7, 3, 0])
+    >>> round(d.loosemore_hanby, 6), round(d.gallagher, 6)
+    (10.0, 10.0)
+    """
+    if isinstance(votes, AllocationResult):
+        if seats is not None:
+            raise TypeError("give either an AllocationResult or `votes` and `seats`, not both.")
+        labels, v = votes.parties, votes.votes
+        s = votes.seats_array
+    else:
+        if seats is None:
+            raise TypeError("`seats` is required (or pass an AllocationResult).")
+        labels, v = as_votes(votes, parties)
+        if isinstance(seats, Mapping) or isinstance(seats, pd.Series):
+            keys = list(seats.keys()) if isinstance(seats, Mapping) else list(seats.index)
+            if set(keys) != set(labels) or len(keys) != len(labels):
+                raise ValueError(f"`seats` must have the same parties as `votes` (got {keys} for {list(labels)}).")
+            seats = [seats[p] for p in labels]
+            _, s = as_votes(seats, labels)
+        else:
+            _, s = as_votes(seats, labels)
+        if s.size != v.size:
+            raise ValueError(f"`seats` has {s.size} entries for {v.size} parties.")
+    total_v, total_s = int(v.sum()), int(s.sum())
+    if total_v == 0 or total_s == 0:
+        raise ValueError("`votes` and `seats` must not be all zero.")
+    vp = v / total_v * 100
+    sp = s / total_s * 100
+    diff = sp - vp
+    table = pd.DataFrame({"votes_percent": vp, "seats_percent": sp, "difference": diff},
+                         index=pd.Index(labels, name="party"))
+    return Disproportionality(
+        gallagher=float(np.sqrt(np.sum(diff**2) / 2)), loosemore_hanby=float(np.abs(diff).sum() / 2), table=table
     )

@@ -37,6 +37,8 @@ def load() -> pd.DataFrame:
 
 
 def _check(election: str) -> None:
+    if not isinstance(election, str):
+        raise TypeError(f"`election` must be a name, one of {list(ELECTIONS)} (got {type(election).__name__}).")
     if election not in ELECTIONS:
         raise KeyError(f"no bundled facts for {election!r}; available: {list(ELECTIONS)}.")
 
@@ -78,6 +80,11 @@ def party_results(election: str = "kazakhstan-2021-majilis", *, include_against_
 def summary(election: str = "kazakhstan-2021-majilis") -> pd.Series:
     """Official summary figures of an election as a Series (item -> value).
 
+    Raises
+    ------
+    ValueError
+        For an election with party results but no bundled summary (2016).
+
     Examples
     --------
     >>> import electionstats as es
@@ -88,4 +95,10 @@ def summary(election: str = "kazakhstan-2021-majilis") -> pd.Series:
     _check(election)
     df = load()
     rows = df[(df["election"] == election) & (df["table"] == "summary")]
+    if rows.empty:
+        have = sorted(set(df.loc[df["table"] == "summary", "election"]))
+        raise ValueError(
+            f"no summary figures (registered voters, ballots, turnout) are bundled for {election!r}; "
+            f"elections with a summary: {have}. party_results() gives its party figures."
+        )
     return pd.Series(rows["value"].to_numpy(dtype=float), index=rows["item"].to_numpy(), name=election)

@@ -28,7 +28,7 @@ def scenarios():
 
 @pytest.fixture(scope="module")
 def seats(scenarios):
-    return scenario_seats(scenarios, n_draws=4000, rng=2021)
+    return scenario_seats(scenarios, n_resamples=4000, rng=2021)
 
 
 def test_scenario_figures(scenarios):
@@ -62,7 +62,7 @@ def test_observers_ranges_depend_on_the_base(seats):
     # shares of valid votes: a party with 7-7.95 % of the votes fails 7 % of participants
     assert con.loc[("Observers", "all 5 parties pass the threshold"), "verdict"] == "possible"
     assert con.loc[("Observers", "Nur Otan wins a majority (50+ seats)"), "verdict"] == "possible"
-    part = scenario_seats(kazakhstan_2021_scenarios(observers_base="participants"), n_draws=4000, rng=7)
+    part = scenario_seats(kazakhstan_2021_scenarios(observers_base="participants"), n_resamples=4000, rng=7)
     con_p = part.conclusions.set_index(["scenario", "statement"])
     assert con_p.loc[("Observers", "all 5 parties pass the threshold"), "verdict"] == "forced"
     # all admitted; Nur Otan below 50 % of participants = below 0.5 / 0.88 = 56.8 % of the
@@ -94,8 +94,8 @@ def test_draws_satisfy_every_constraint(base):
 
 
 def test_seeded_and_reproducible(scenarios):
-    a = scenario_seats(scenarios, n_draws=500, rng=11)
-    b = scenario_seats(scenarios, n_draws=500, rng=11)
+    a = scenario_seats(scenarios, n_resamples=500, rng=11, exact=False)
+    b = scenario_seats(scenarios, n_resamples=500, rng=11, exact=False)
     assert a.table.equals(b.table) and a.conclusions.equals(b.conclusions)
     assert all(np.array_equal(a.seats[k], b.seats[k]) for k in a.seats)
 
@@ -140,7 +140,11 @@ def test_views_and_plot(seats):
     assert "<table" in seats._repr_html_()
     assert "kz_election_law" in seats.cite()
     ax = seats.plot()
-    assert ax.get_ylabel() == "seats"
+    assert ax.get_ylabel() == "seats (of 98)"
+    # no forecast-like median tick: the legend says the range is every outcome allowed
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Observers (every outcome the claims allow)" in labels
+    assert not any("median" in x for x in labels)
     plt.close("all")
 
 
@@ -153,3 +157,101 @@ def test_report_section():
     html = sec.to_html()
     assert "Seats: who gets them" in html and html.count("<img") == 2 and "76" in html
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------
+# Exact seat bounds (issue 11.3): checked against brute force over every whole-vote vector
+# ---------------------------------------------------------------------------------------
+
+from electionstats.allocation import Rules, allocate_rows  # noqa: E402
+from electionstats.scenarios import Scenario, scenario_bounds  # noqa: E402
+from electionstats.sensitivity import _pass_rows  # noqa: E402
+
+TOY_RULES = Rules(name="toy", seats=10, method="hare", threshold=Fraction(1, 10), threshold_base="participants",
+                  min_parties=2, runner_up_factor=Fraction(7, 10), runner_up_min_seats=2)
+
+
+def _brute_bounds(sc, rules):
+    """Smallest and largest seats over EVERY whole-vote vector satisfying the claims (no ties)."""
+    V = sc.valid
+    a = np.arange(V + 1)
+    g = np.array(np.meshgrid(a, a, indexing="ij")).reshape(2, -1).T
+    g = g[g.sum(1) <= V]
+    v = np.c_[g, V - g.sum(1)].astype(np.int64)
+    v = v[sc._satisfies(v)]
+    passed = _pass_rows(v, rules.threshold, sc.participants, True)
+    s, _, tie = allocate_rows(v, passed, rules, ties="report")
+    s = s[~tie]
+    return s.min(0).tolist(), s.max(0).tolist()
+
+
+@pytest.mark.parametrize(
+    "bounds, participants, invalid, base",
+    [
+        # free shares, one capped: includes the runner-up rule (one party passes alone)
+        (((5, 100), (5, 60), (5, 100)), 420, 20, "valid"),
+        # one narrow share, two free
+        (((30, 31), (0, 100), (0, 100)), 500, 100, "valid"),
+        (((2, 40), (8, 100), (0, 100)), 400, 50, "participants"),
+    ],
+)
+def test_exact_bounds_match_brute_force(bounds, participants, invalid, base):
+    sc = Scenario("toy", "test", ("A", "B", "C"),
+                  share_bounds=tuple((Fraction(lo, 100), Fraction(hi, 100)) for lo, hi in bounds),
+                  participants=participants, invalid=invalid, share_base=base)
+    res = scenario_bounds([sc], rules=TOY_RULES)
+    t = res.table
+    assert (t["seats_min"].tolist(), t["seats_max"].tolist()) == _brute_bounds(sc, TOY_RULES)
+    # every bound comes with a whole-vote distribution that satisfies the claims and attains it
+    for j, row in t.iterrows():
+        for col, want in (("votes_at_min", row["seats_min"]), ("votes_at_max", row["seats_max"])):
+            v = np.array(row[col])[None, :]
+            assert sc._satisfies(v)[0] and v.sum() == sc.valid
+            s, _, _ = allocate_rows(v, _pass_rows(v, TOY_RULES.threshold, sc.participants, True), TOY_RULES)
+            assert s[0, j] == want
+
+
+def test_kazakhstan_exact_bounds(seats):
+    # the draws' spread (0-57 / 0-73 ... , seed-dependent) is narrower than what the claims
+    # allow: e.g. one party alone above 7 % of participants, the runner-up admitted with
+    # its quotient times 0.7, gives that party 91 seats (witness in the table)
+    obs = seats.table[seats.table["scenario"] == "Observers"]
+    assert obs["seats_min"].tolist() == [0, 0, 0, 0, 0]
+    assert obs["seats_max"].tolist() == [64, 91, 91, 91, 91]
+    assert (obs["drawn_max"] <= obs["seats_max"]).all() and (obs["bounds"] == "exact").all()
+    assert seats.bounds.wide().loc["Observers"].tolist() == ["0 to 64", "0 to 91", "0 to 91", "0 to 91", "0 to 91"]
+    part = scenario_bounds([kazakhstan_2021_scenarios(observers_base="participants")["Observers"]])
+    assert part.table["seats_min"].tolist() == [7, 7, 7, 7, 7]
+    assert part.table["seats_max"].tolist() == [56, 67, 67, 67, 67]
+
+
+def test_exact_bounds_refuse_what_they_cannot_prove():
+    sc = kazakhstan_2021_scenarios()
+    with pytest.raises(ValueError, match="implemented for Hare largest remainder"):
+        scenario_bounds(sc, rules=Rules(name="x", seats=98, method="dhondt"))
+
+
+def test_disproportionality_hand_computed(seats):
+    from electionstats.allocation import disproportionality
+
+    # CEC final: vote shares of party votes 71.09 / 10.95 / 9.10 / 5.29 / 3.57 %, seats
+    # 76 / 12 / 10 / 0 / 0 of 98 = 77.55 / 12.24 / 10.20 / 0 / 0 %
+    votes = np.array([5_148_074, 792_828, 659_019, 383_023, 258_618])
+    d = np.array([76, 12, 10, 0, 0]) / 98 * 100 - votes / votes.sum() * 100
+    lh, lsq = np.abs(d).sum() / 2, np.sqrt((d**2).sum() / 2)
+    assert round(lh, 2) == 8.86 and round(lsq, 2) == 6.53
+    res = disproportionality(dict(zip(PARTIES, votes.tolist())), dict(zip(PARTIES, [76, 12, 10, 0, 0])))
+    assert res.loosemore_hanby == pytest.approx(lh, abs=1e-12) and res.gallagher == pytest.approx(lsq, abs=1e-12)
+    row = seats.disproportionality.set_index("scenario").loc["CEC final"]
+    assert row["gallagher_low"] == row["gallagher_high"] == pytest.approx(lsq, abs=1e-12)
+    # two parties, 3 seats, votes 50 / 50: seats 2 / 1 -> differences +-16.67 points
+    d2 = disproportionality([50, 50], [2, 1])
+    assert d2.loosemore_hanby == pytest.approx(100 / 6) and d2.gallagher == pytest.approx(100 / 6)
+    with pytest.raises(ValueError, match="same parties"):
+        disproportionality({"A": 1, "B": 2}, {"A": 1, "C": 1})
+
+
+def test_n_draws_is_deprecated(scenarios):
+    with pytest.warns(DeprecationWarning, match="n_resamples"):
+        res = scenario_seats({"CEC final": scenarios["CEC final"]}, n_draws=10, exact=False)
+    assert res.n_resamples == 10
