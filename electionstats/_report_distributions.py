@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._report_html import Section, figure_html, paragraph, table_html
+import numpy as np
+import pandas as pd
+
+from ._report_html import Family, Section, figure_html, fmt, paragraph, table_html
 from .election import Election
 
 __all__ = ["distributions_section"]
@@ -12,7 +15,7 @@ __all__ = ["distributions_section"]
 
 def distributions_section(
     election: Election, *, party: str | None = None, rng: Any = None, n_resamples: int = 200
-) -> Section:
+) -> Family | Section:
     """Fingerprint, integer-percentage test, resampled-density spikes and Shpilkin excess votes.
 
     Parameters
@@ -30,13 +33,11 @@ def distributions_section(
 
     Returns
     -------
-    Section
+    Family
+        The integer-percentage and spikes tests (adjusted by the report with every
+        other p-value) and the section; a plain Section without registered voters.
     """
-    import matplotlib.pyplot as plt
-
     from ._montecarlo import as_generator
-    from ._plot_distributions import plot_excess_votes, plot_fingerprint, plot_integer_percentages
-    from ._plot_spikes import plot_spikes
     from ._spikes import spikes_test
     from .distributions import excess_votes, fingerprint, integer_percentage_test
 
@@ -54,9 +55,49 @@ def distributions_section(
         "on its own: regions that genuinely differ, special stations and small stations "
         "also leave marks, so read them together."
     )
-    blocks: list[str] = []
-
     fp = fingerprint(election, party=party, weights="registered", preset="klimek2012")
+    kw: dict[str, Any] = {}
+    if "ballots_issued" not in election.roles or "invalid" not in election.roles:
+        kw = {"preset": None}
+    ip = integer_percentage_test(election, party=party, n_resamples=n_resamples, rng=gen, **kw)
+    sp = spikes_test(election, party=party, n_resamples=n_resamples, rng=gen)
+    ev = excess_votes(election, party=party, n_resamples=n_resamples, rng=gen)
+    caveat_int = "Small stations and genuinely uniform places also produce round percentages."
+    caveat_sp = "The clean model is an approximation; compare with its own value, not with zero."
+    tests = pd.DataFrame([
+        {"test": "Whole-percentage turnout or results (integer peaks)", "scope": "the whole country",
+         "pvalue": float(ip.pvalue),
+         "effect": f"{ip.excess:,.0f} stations more than chance (chance spread {ip.null_sd:,.0f})",
+         "caveat": caveat_int},
+        {"test": f"Spikes of round shares for {party}", "scope": "the whole country",
+         "pvalue": float(sp.pvalue),
+         "effect": f"{sp.statistic:.2f} % of stations coarse (clean model {sp.null_mean:.2f} %)",
+         "caveat": caveat_sp},
+    ])
+    notes = []
+    fits = ev.anomalous_votes >= 0
+    if not fits:
+        notes.append(
+            f"The excess-votes method does not fit these data: it finds {ev.anomalous_votes:,.0f} "
+            f"(negative) anomalous votes for {party}, which means {party} does better at low "
+            "turnout than at the clean peak; its assumption fails here and the estimate is not "
+            "a count of anything."
+        )
+
+    def render(adjusted: np.ndarray, *, alpha: float = 0.05) -> Section:
+        return _render(party, fp, ip, sp, ev, adjusted, n_resamples, intro, title, fits, notes)
+
+    return Family(tests=tests, render=render, notes=notes)
+
+
+def _render(party, fp, ip, sp, ev, adjusted, n_resamples, intro, title, fits, notes) -> Section:
+    import matplotlib.pyplot as plt
+
+    from ._plot_distributions import plot_excess_votes, plot_fingerprint, plot_integer_percentages
+    from ._plot_spikes import plot_spikes
+
+    p_int, p_sp = float(adjusted[0]), float(adjusted[1])
+    blocks: list[str] = []
     fig, ax = plt.subplots(figsize=(6.5, 6))
     plot_fingerprint(fp, ax=ax)
     blocks.append(figure_html(fig, caption=(
@@ -65,26 +106,27 @@ def distributions_section(
         f"{fp.n_excluded:,} excluded: {fp.excluded_reason or 'none'})."
     )))
 
-    kw: dict[str, Any] = {}
-    if "ballots_issued" not in election.roles or "invalid" not in election.roles:
-        kw = {"preset": None}
-    ip = integer_percentage_test(election, party=party, n_resamples=n_resamples, rng=gen, **kw)
+    blocks.append(paragraph(
+        "What it shows: each station's turnout against the winner's share, weighted by voters. "
+        "A clean election is one compact cloud; a smear towards the top right corner (100 % "
+        "turnout, 100 % for the winner) is the pattern of ballot stuffing."
+    ))
     if ip.by_dimension is not None:
         shown = ip.by_dimension.copy()
         shown["dimension"] = shown["dimension"].map(
             {"either": "turnout or result", "share": f"{party}'s result", "turnout": "turnout"}
         )
-        blocks.append(table_html(shown, caption=(
+        blocks.append(table_html(shown, kinds={"pvalue": "p", "threshold": "stat"}, caption=(
             f"Stations whose turnout or {party}'s result is a whole percentage (within 0.05 "
             f"points), against {n_resamples} binomial Monte Carlo replicates (Kobak, "
             f"Shpilkin and Pshenichnikov 2016; filters: {ip.preset or 'none'}; "
             f"{ip.n:,} stations, {ip.n_excluded:,} excluded)."
         )))
-        verdict = ("more" if ip.pvalue < 0.01 else "about as many") + " whole-percentage stations"
+        verdict = ("more" if p_int < 0.05 else "about as many") + " whole-percentage stations"
         blocks.append(paragraph(
             f"The data have {verdict} than binomial scatter around each station's own rates "
             f"produces: excess {ip.excess:,.0f} stations (Monte Carlo sd {ip.null_sd:,.0f}, "
-            f"p = {ip.pvalue:.3g}). An excess means results cluster on round numbers, as "
+            f"adjusted p {fmt(p_int, 'p')}). An excess means results cluster on round numbers, as "
             "written-down results do; it is not by itself proof of fraud."
         ))
         fig, axs = plt.subplots(2, 1, figsize=(9, 6.5), layout="constrained")
@@ -95,7 +137,6 @@ def distributions_section(
             "spikes above it at whole percentages are the anomaly."
         )))
 
-    sp = spikes_test(election, party=party, n_resamples=n_resamples, rng=gen)
     fig, ax = plt.subplots(figsize=(9, 3.5))
     plot_spikes(sp, ax=ax)
     blocks.append(figure_html(fig, caption=(
@@ -109,10 +150,9 @@ def distributions_section(
         f"({sp.confidence_level:.0%} interval {lo_f:.2f} to {hi_f:.2f} %; {sp.n:,} stations, "
         f"{sp.n_excluded:,} excluded). In elections simulated from the clean model the same "
         f"estimate averages {sp.null_mean:.2f} % (95th percentile {sp.null_q95:.2f} %); "
-        f"p = {sp.pvalue:.3g}. Compare the estimate with that clean-model value, not with zero."
+        f"adjusted p {fmt(p_sp, 'p')}. Compare the estimate with that clean-model value, not with zero."
     ))
 
-    ev = excess_votes(election, party=party, n_resamples=n_resamples, rng=gen)
     fig, ax = plt.subplots(figsize=(8, 4))
     plot_excess_votes(ev, ax=ax)
     blocks.append(figure_html(fig, caption=(
@@ -121,6 +161,8 @@ def distributions_section(
     )))
     lo, hi = ev.anomalous_votes_ci
     sens = ev.sensitivity
+    if not fits:
+        blocks.append(paragraph(notes[0], cls="caveat"))
     blocks.append(paragraph(
         f"Anomalous votes for {party}: {ev.anomalous_votes:,.0f} ({ev.anomalous_share:.1%} of "
         f"its votes; bootstrap {ev.confidence_level:.0%} interval {lo:,.0f} to {hi:,.0f}), of "
@@ -132,7 +174,8 @@ def distributions_section(
         "genuinely go together it counts real votes as anomalous."
     ))
     blocks.append(table_html(
-        sens.drop(columns="chosen").round({"clean_turnout": 3}),
+        sens.drop(columns="chosen"), kinds={"clean_turnout": "share", "anomalous_votes": "count",
+                                            "stuffing": "count", "switching": "count"},
         caption="Sensitivity of the excess-votes estimate to the choices the method leaves open.",
     ))
-    return Section(title, intro, blocks)
+    return Section(title, intro, blocks, anchor="turnout-and-vote-shares")

@@ -10,6 +10,20 @@ from ._report_html import Section, figure_html, paragraph, table_html
 __all__ = ["seats_section"]
 
 
+def _drop_median_ticks(ax: Any, *, n_draws: int) -> None:
+    """Remove the median ticks of the range scenarios (they read like a forecast)."""
+    for line in list(ax.lines):
+        if line.get_marker() == "_":
+            line.remove()
+    handles = [h for h in ax.collections + ax.lines if not h.get_label().startswith("_")]
+    for h in ax.collections:
+        if h.get_label().startswith("_"):
+            h.set_label(f"observers' claims: range over {n_draws:,} random draws")
+            handles.append(h)
+            break
+    ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper right")
+
+
 def seats_section(*, rng: Any = None) -> Section:
     """The seats under each source's figures, and seats against the threshold (Kazakhstan 2021).
 
@@ -45,20 +59,25 @@ def seats_section(*, rng: Any = None) -> Section:
     fig.tight_layout()
     fig2, ax2 = plt.subplots(figsize=(8, 4))
     res.plot(ax=ax2)
+    _drop_median_ticks(ax2, n_draws=10_000)
     wide = res.wide().reset_index()
     blocks = [
         table_html(
             wide,
             caption=(
                 "Seats (of 98 list seats) under each scenario, Kazakh rules (7 % of voters who took "
-                "part, Hare largest remainder). Ranges: smallest and largest seats over 10,000 vote "
-                "distributions consistent with the claims."
+                "part, Hare largest remainder). Ranges: the spread of 10,000 seeded random vote "
+                "distributions consistent with the claims (smallest to largest seats seen in those draws; "
+                "the exact bounds can be wider)."
             ),
         ),
-        table_html(res.conclusions, caption="What the claims force (true in every draw), allow, or rule out"),
+        table_html(res.conclusions, kinds={"share_of_draws": "share"},
+                   caption="What the claims force (true in every draw), allow, or rule out"),
         figure_html(
             fig2,
-            caption="Seats per party: CEC final and the article's figures (dots), the observers' claims (ranges).",
+            caption=("Seats per party: CEC final and the article's figures (dots); the observers' claims "
+                     "(bars: the smallest to the largest seats over 10,000 random vote distributions "
+                     "consistent with the claims; not a forecast, and not the exact bounds)."),
         ),
         table_html(checks, caption="Consistency of the claims with each other and with the CEC's own figures"),
         figure_html(
@@ -71,8 +90,8 @@ def seats_section(*, rng: Any = None) -> Section:
         ),
         paragraph(
             "Sources: CEC final results of 12 January 2021 (The Astana Times, Kazinform, KazTAG); the claims "
-            "of the KazTAG article of 14 January 2021. Rules: Constitutional Law 'On Elections', Art. 97 "
-            "(see electionstats.allocation.get_rules('kazakhstan-2021').notes for what is uncertain)."
+            "of the KazTAG article of 14 January 2021. Rules: Constitutional Law 'On Elections', Art. 97; "
+            "the notes of the package's Kazakhstan 2021 rules say which details of the law are uncertain."
         ),
     ]
     return Section(
@@ -80,6 +99,7 @@ def seats_section(*, rng: Any = None) -> Section:
         "The dispute ends in seats. Under the CEC's final votes three parties pass and the seats are "
         "76 / 12 / 10. The article's own percentages give different seats, and the observers' claims "
         "(every party above 7 %, Nur Otan below half, 15 % turnout, 12 % spoiled) leave a wide range. "
-        "Where a claim is a range, the table shows every outcome it allows, not a probability.",
+        "Where a claim is a range, the table shows the outcomes seen in 10,000 random draws that "
+        "satisfy it; a share of draws is not a probability.",
         blocks,
     )
