@@ -133,8 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(text + "\n")
         return 0
     from ._csvread import CsvReadError
-    from .datasets import DatasetChecksumError
-    from .election import ElectionDataError
+    from .errors import DatasetChecksumError, ElectionDataError
     from .report import build_report
 
     with warnings.catch_warnings(record=True) as caught:
@@ -160,7 +159,7 @@ def _report(args: argparse.Namespace, build_report: Any, argv: Sequence[str] | N
     from pathlib import Path
 
     from . import datasets
-    from .election import ElectionDataError
+    from .errors import ElectionDataError
 
     csv_options = None
     if args.target is not None and args.target not in datasets.list()["name"].tolist():
@@ -190,7 +189,7 @@ def _report(args: argparse.Namespace, build_report: Any, argv: Sequence[str] | N
         rng=args.seed,
         n_resamples=args.n_resamples,
         csv_options=csv_options,
-        progress=not args.quiet,
+        progress=False if args.quiet else None,
         command="electionstats " + " ".join(shlex.quote(w) for w in words if w not in ("--quiet", "--no-progress")),
     )
 

@@ -209,7 +209,7 @@ def contradiction_sentence(a: str, by_a: str, b: str, by_b: str, gap: float, uni
 
 # BGN/PCGN 1947 romanization of Russian, without diacritics or separator dots.
 _RU = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
     "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
     "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
     "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
@@ -222,7 +222,7 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 def transliterate(text: str) -> str:
     """Russian Cyrillic in Latin letters (BGN/PCGN, simplified); other characters unchanged.
 
-    ``е`` and ``ё`` become ``ye``/``yo`` at the start of a word and after a vowel, ``й``
+    ``е`` and ``ё`` become ``ye`` at the start of a word and after a vowel, ``й``
     or a hard or soft sign, as BGN/PCGN prescribes; capitals keep their case.
 
     Examples
@@ -239,7 +239,7 @@ def transliterate(text: str) -> str:
         if low in _RU:
             lat = _RU[low]
             if low in ("е", "ё") and (not prev or not prev.isalpha() or prev in _VOWELS_AND_SIGNS):
-                lat = "ye" if low == "е" else "yo"
+                lat = "ye"
             if ch != low and lat:
                 lat = lat[0].upper() + lat[1:]
             out.append(lat)

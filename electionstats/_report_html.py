@@ -23,6 +23,10 @@ import numpy as np
 import pandas as pd
 
 from ._labels import explain, label
+from ._results import format_number
+
+#: this module's kinds -> the kinds of the package's one number formatter
+_KINDS = {"p": "pvalue", "auto": "auto", "count": "count", "share": "share", "percent": "percent"}
 
 _IDENT = re.compile(r"[A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|DipT|LastC|C05s|P05s|Skew|Kurt|Corr")
 
@@ -107,7 +111,7 @@ def figure_html(fig: Any, *, caption: str = "", dpi: int = 110) -> str:
 
 
 def fmt(v: Any, kind: str = "auto") -> str:
-    """Format one value for a reader (no HTML escaping).
+    """Format one value for a reader (no HTML escaping), through ``format_number``.
 
     ``kind``: ``'count'`` (thousands separators), ``'share'`` (a fraction shown as a
     percentage), ``'percent'`` (already in percent), ``'p'`` (a p-value), ``'stat'``
@@ -116,7 +120,7 @@ def fmt(v: Any, kind: str = "auto") -> str:
     Examples
     --------
     >>> fmt(14380000.0), fmt(-679.66), fmt(0.1234, "share"), fmt(3.2e-7, "p"), fmt(0.04321, "p")
-    ('14,380,000', '-680', '12.3 %', '< 0.001', '0.0432')
+    ('14,380,000', '-679.66', '12.3 %', '< 0.001', '0.0432')
     """
     if v is None:
         return ""
@@ -130,21 +134,13 @@ def fmt(v: Any, kind: str = "auto") -> str:
             return ""
         if math.isinf(x):
             return "no limit" if x > 0 else "no lower limit"
-        if kind == "count":
-            return f"{x:,.0f}"
-        if kind == "share":
-            return f"{100 * x:.1f} %" if abs(x) >= 0.001 or x == 0 else f"{100 * x:.3f} %"
-        if kind == "percent":
-            return f"{x:,.2f} %".replace(".00 %", " %")
-        if kind == "p":
-            return "< 0.001" if x < 0.001 else f"{x:.3g}"
         if kind == "stat":
             return f"{x:,.3f}"
-        if x.is_integer() or abs(x) >= 100:
-            return f"{x:,.0f}"
-        if abs(x) >= 1:
+        if kind == "percent":
+            return format_number(x, "percent", digits=2)
+        if kind == "auto" and not x.is_integer() and 1 <= abs(x) < 1e4:
             return f"{x:,.2f}"
-        return f"{x:.3g}" if x != 0 else "0"
+        return format_number(x, _KINDS.get(kind, kind))
     if isinstance(v, pd.Timestamp):
         return v.strftime("%Y-%m-%d")
     return str(v)

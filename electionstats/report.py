@@ -65,16 +65,28 @@ _STATION_CITATIONS = ("mebane2015eft", "mebane2006", "hartigan1985", "benjamini1
 _KAZAKHSTAN_CITATIONS = ("kaztag2021", "cec_kazakhstan2021", "kz_election_law", "balinski2001", "pukelsheim2017")
 
 
+_WHOLE_UNITS = ("parties", "deputies", "ballots", "votes")
+
+
 def _contradictions_table(table: pd.DataFrame) -> pd.DataFrame:
     contra = claims.contradictions(table)
     units = table.drop_duplicates("quantity").set_index("quantity")["unit"]
+    unit = [units.get(q, "") for q in contra["quantity"]]
+    gaps = []
+    for r, u in zip(contra.itertuples(index=False), unit):
+        if u in _WHOLE_UNITS:
+            # whole numbers: the distance between the stated counts ("5 parties" vs "3
+            # parties" are 2 parties apart), not between the rounding intervals
+            a, b = (float(re.search(r"-?\d+(?:\.\d+)?", x).group()) for x in (r.statement_a, r.statement_b))
+            gaps.append(abs(a - b))
+        else:
+            gaps.append(float(r.gap))
     out = humanize(contra)
     out["in_words"] = [
-        contradiction_sentence(r.statement_a, r.by_a, r.statement_b, r.by_b, r.gap, units.get(q, ""))
-        for q, r in zip(contra["quantity"], contra.itertuples(index=False))
+        contradiction_sentence(r.statement_a, r.by_a, r.statement_b, r.by_b, g, u)
+        for r, g, u in zip(contra.itertuples(index=False), gaps, unit)
     ]
-    unit = [units.get(q, "") for q in contra["quantity"]]
-    out["gap"] = [f"{fmt(float(g))} {'percentage points' if u == 'percent' else u}" for g, u in zip(contra["gap"], unit)]
+    out["gap"] = [f"{fmt(g)} {'percentage points' if u == 'percent' else u}" for g, u in zip(gaps, unit)]
     return out
 
 
@@ -95,7 +107,7 @@ def kazakhstan_sections(*, rng: Any = 0) -> list[Section]:
             "5,148,074 votes the CEC counts for Nur Otan alone.",
             "The article's own party shares (76.49 %, 10.94 %, 9.2 %) are not the CEC's final "
             "figures (71.09 %, 9.10 %, 10.95 %); the two small parties appear swapped.",
-            f"{len(contra)} pairs of statements cannot both be true; the largest gap is "
+            f"{len(contra)} pairs of statements cannot both be true; for example: "
             f"{contra['in_words'].iloc[int(np.argmax(claims.contradictions(table)['gap']))]}",
         ]) + "</ul>", paragraph(_PROVENANCE, cls="caveat")],
         anchor="findings",
@@ -358,7 +370,7 @@ def build_report(
     rng: Any = 0,
     n_resamples: int | None = None,
     csv_options: dict[str, Any] | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     command: str | None = None,
 ) -> Path:
     """Write the HTML report and return its path.
@@ -377,8 +389,9 @@ def build_report(
     n_resamples : int, optional
         Monte Carlo replicates for the station-level tests (default: each section's own,
         chosen to keep a 100,000-station report to about two minutes).
-    progress : bool
-        Show a progress bar on stderr.
+    progress : bool, optional
+        Progress bars on stderr (in Jupyter: widgets) for the report and its slow steps;
+        None: shown in a terminal or Jupyter, per ``es.set_options(progress=...)``.
     command : str, optional
         The command line shown in the reproducibility block (default: rebuilt from the
         arguments).
@@ -388,18 +401,29 @@ def build_report(
     pathlib.Path
         The written ``index.html``.
     """
-    from tqdm.auto import tqdm
+    from ._progress import progress_bar, set_options
 
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise NotADirectoryError(f"--out {str(out)!r} is a file; give a folder for the report.")
     election, title = _load_target(target, csv_options)
+    if election is not None and not {"ballots_found", "ballots_issued"} & set(election.roles):
+        from .errors import ElectionDataError
+
+        raise ElectionDataError(
+            "the station report needs the ballots of each station: name the column with "
+            "--ballots-found or --ballots-issued (and --registered for turnout)."
+        )
     out.mkdir(parents=True, exist_ok=True)
     reset_used()
     parts: list[Any] = []
     steps = _builders(election, rng=rng, n_resamples=n_resamples)
-    for build in tqdm(steps, desc="report sections", disable=not progress):
-        parts.extend(build())
+    # the sections' own slow calls follow the same switch (their bars go to stderr)
+    with set_options(progress=progress), progress_bar(len(steps), desc="report sections",
+                                                      progress=progress, unit="section") as bar:
+        for build in steps:
+            parts.extend(build())
+            bar.update(1)
     families = [p for p in parts if isinstance(p, Family)]
     sections: list[Section] = []
     if families:

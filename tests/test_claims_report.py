@@ -100,10 +100,13 @@ def test_cli_csv_errors_are_one_clear_line(tmp_path, capsys):
     csv.write_text("id,reg,A\n1,100,40\n2,200,100\n", encoding="utf-8")
     assert main(["report", str(csv), "--out", str(tmp_path / "r"), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "electionstats: error: no count columns given" in err and "--registered" in err
+    assert "electionstats: error: no party columns given" in err and "--registered" in err
+    assert main(["report", str(csv), "--party", "A", "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "electionstats: error: the station report needs the ballots" in err and "--ballots-found" in err
     assert main(["report", str(csv), "--registered", "reg", "--party", "A", "Z",
                  "--out", str(tmp_path / "r"), "--quiet"]) == 2
-    assert "electionstats: error: column(s) 'Z' (role `party`) not found" in capsys.readouterr().err
+    assert "electionstats: error: column(s) 'Z' (role --party) not found" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "nothing.csv"), "--quiet"]) == 2
     assert "is neither a dataset name" in capsys.readouterr().err
 
@@ -121,4 +124,4 @@ def test_large_final_figures_keep_their_digits():
 def test_table_html_handles_infinite_values():
     from electionstats._report_html import table_html
 
-    assert "<td>inf</td>" in table_html(pd.DataFrame({"x": [np.inf]}))
+    assert "<td class='num'>no limit</td>" in table_html(pd.DataFrame({"x": [np.inf]}))
