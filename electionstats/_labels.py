@@ -120,6 +120,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "check": ("Check", "A consistency check between claims and official figures."),
     "holds": ("Holds", "Whether the check passes."),
     "detail": ("Why", "The arithmetic of the check."),
+    "basis": ("Basis", "Whether the index comes from the scenario's votes or from the range its claims allow."),
+    "gap_unit": ("Unit of the gap", "The unit the gap is measured in."),
     "gallagher": ("Gallagher index", "Disproportionality of seats against votes (least squares index, in percentage points)."),
     "loosemore_hanby": ("Loosemore-Hanby index", "Half the sum of the gaps between seat and vote shares, in percentage points."),
     # Kazakhstan quantities (values of the claims' quantity column)
@@ -135,10 +137,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "votes_for_parties": ("Votes for parties", "Ballots counted for one of the parties."),
     "invalid_ballots": ("Invalid ballots", "Spoiled or blank ballots."),
 }
-
-_CONTRADICTION_UNITS = {"parties": ("party", "parties"), "percent": ("percentage point", "percentage points"),
-                        "hours": ("hour", "hours"), "deputies": ("deputy", "deputies"),
-                        "ballots": ("ballot", "ballots"), "votes": ("vote", "votes")}
 
 _USED: set[str] = set()
 _IDENT = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
@@ -191,20 +189,6 @@ def glossary_rows() -> pd.DataFrame:
     """Label and explanation of every term used since :func:`reset_used`, sorted by label."""
     rows = sorted({(TERMS[k][0], TERMS[k][1]) for k in _USED})
     return pd.DataFrame(rows, columns=["term", "meaning"])
-
-
-def contradiction_sentence(a: str, by_a: str, b: str, by_b: str, gap: float, unit: str) -> str:
-    """One plain sentence for a contradiction, with its unit.
-
-    Examples
-    --------
-    >>> contradiction_sentence("5 parties", "League of Young Voters", "3 parties", "CEC", 2, "parties")
-    'League of Young Voters says 5 parties, CEC says 3 parties: 2 parties apart.'
-    """
-    one, many = _CONTRADICTION_UNITS.get(unit, (unit, unit))
-    word = one if gap == 1 else many
-    g = f"{gap:,.0f}" if float(gap).is_integer() else f"{gap:,.2f}"
-    return f"{by_a} says {a}, {by_b} says {b}: {g} {word} apart."
 
 
 # BGN/PCGN 1947 romanization of Russian, without diacritics or separator dots.

@@ -10,18 +10,19 @@ from ._report_html import Section, figure_html, paragraph, table_html
 __all__ = ["seats_section"]
 
 
-def _drop_median_ticks(ax: Any, *, n_draws: int) -> None:
-    """Remove the median ticks of the range scenarios (they read like a forecast)."""
-    for line in list(ax.lines):
-        if line.get_marker() == "_":
-            line.remove()
-    handles = [h for h in ax.collections + ax.lines if not h.get_label().startswith("_")]
-    for h in ax.collections:
-        if h.get_label().startswith("_"):
-            h.set_label(f"observers' claims: range over {n_draws:,} random draws")
-            handles.append(h)
-            break
-    ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper right")
+def _disproportionality(d: Any) -> Any:
+    """One row per scenario: each index as a value, or a range where the claims allow one."""
+    import pandas as pd
+
+    def span(lo: float, hi: float) -> str:
+        return f"{lo:.2f}" if abs(hi - lo) < 0.005 else f"{lo:.2f} to {hi:.2f}"
+
+    return pd.DataFrame({
+        "scenario": d["scenario"],
+        "gallagher": [span(a, b) for a, b in zip(d["gallagher_low"], d["gallagher_high"])],
+        "loosemore_hanby": [span(a, b) for a, b in zip(d["loosemore_hanby_low"], d["loosemore_hanby_high"])],
+        "basis": d["basis"],
+    })
 
 
 def seats_section(*, rng: Any = None) -> Section:
@@ -59,16 +60,15 @@ def seats_section(*, rng: Any = None) -> Section:
     fig.tight_layout()
     fig2, ax2 = plt.subplots(figsize=(8, 4))
     res.plot(ax=ax2)
-    _drop_median_ticks(ax2, n_draws=10_000)
     wide = res.wide().reset_index()
     blocks = [
         table_html(
             wide,
             caption=(
                 "Seats (of 98 list seats) under each scenario, Kazakh rules (7 % of voters who took "
-                "part, Hare largest remainder). Ranges: the spread of 10,000 seeded random vote "
-                "distributions consistent with the claims (smallest to largest seats seen in those draws; "
-                "the exact bounds can be wider)."
+                "part, Hare largest remainder). Ranges: the exact smallest and largest seats that "
+                "vote distributions consistent with the claims allow (each bound reached by a checked "
+                "whole-vote example)."
             ),
         ),
         table_html(res.conclusions, kinds={"share_of_draws": "share"},
@@ -76,8 +76,13 @@ def seats_section(*, rng: Any = None) -> Section:
         figure_html(
             fig2,
             caption=("Seats per party: CEC final and the article's figures (dots); the observers' claims "
-                     "(bars: the smallest to the largest seats over 10,000 random vote distributions "
-                     "consistent with the claims; not a forecast, and not the exact bounds)."),
+                     "(bars: every seat count from the smallest to the largest the claims allow; a range, "
+                     "not a forecast)."),
+        ),
+        table_html(
+            _disproportionality(res.disproportionality),
+            caption=("Disproportionality of each scenario's seats against its votes, in percentage points "
+                     "(Gallagher's least-squares index and the Loosemore-Hanby index)"),
         ),
         table_html(checks, caption="Consistency of the claims with each other and with the CEC's own figures"),
         figure_html(
@@ -99,7 +104,7 @@ def seats_section(*, rng: Any = None) -> Section:
         "The dispute ends in seats. Under the CEC's final votes three parties pass and the seats are "
         "76 / 12 / 10. The article's own percentages give different seats, and the observers' claims "
         "(every party above 7 %, Nur Otan below half, 15 % turnout, 12 % spoiled) leave a wide range. "
-        "Where a claim is a range, the table shows the outcomes seen in 10,000 random draws that "
-        "satisfy it; a share of draws is not a probability.",
+        "Where a claim is a range, the table shows the exact range of seats it allows; the shares "
+        "of 10,000 seeded random draws in the second table are not probabilities.",
         blocks,
     )

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, claims, datasets, facts
-from ._labels import contradiction_sentence, glossary_rows, humanize, label, reset_used
+from ._labels import glossary_rows, humanize, label, reset_used
 from ._report_html import Family, Section, details, figure_html, fmt, paragraph, table_html
 from .election import Election
 
@@ -65,29 +65,11 @@ _STATION_CITATIONS = ("mebane2015eft", "mebane2006", "hartigan1985", "benjamini1
 _KAZAKHSTAN_CITATIONS = ("kaztag2021", "cec_kazakhstan2021", "kz_election_law", "balinski2001", "pukelsheim2017")
 
 
-_WHOLE_UNITS = ("parties", "deputies", "ballots", "votes")
-
-
 def _contradictions_table(table: pd.DataFrame) -> pd.DataFrame:
     contra = claims.contradictions(table)
-    units = table.drop_duplicates("quantity").set_index("quantity")["unit"]
-    unit = [units.get(q, "") for q in contra["quantity"]]
-    gaps = []
-    for r, u in zip(contra.itertuples(index=False), unit):
-        if u in _WHOLE_UNITS:
-            # whole numbers: the distance between the stated counts ("5 parties" vs "3
-            # parties" are 2 parties apart), not between the rounding intervals
-            a, b = (float(re.search(r"-?\d+(?:\.\d+)?", x).group()) for x in (r.statement_a, r.statement_b))
-            gaps.append(abs(a - b))
-        else:
-            gaps.append(float(r.gap))
     out = humanize(contra)
-    out["in_words"] = [
-        contradiction_sentence(r.statement_a, r.by_a, r.statement_b, r.by_b, g, u)
-        for r, g, u in zip(contra.itertuples(index=False), gaps, unit)
-    ]
-    out["gap"] = [f"{fmt(g)} {'percentage points' if u == 'percent' else u}" for g, u in zip(gaps, unit)]
-    return out
+    out["gap"] = [f"{fmt(float(g))} {u}" for g, u in zip(contra["gap"], contra["gap_unit"])]
+    return out.rename(columns={"sentence": "in_words"})
 
 
 def kazakhstan_sections(*, rng: Any = 0) -> list[Section]:
