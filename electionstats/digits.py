@@ -35,25 +35,48 @@ import pandas as pd
 from scipy import special, stats
 
 from ._citations import register
-from ._montecarlo import (
-    as_generator,
-    basic_bootstrap_ci,
-    batch_sizes,
-    check_alternative,
-    check_n_resamples,
-    monte_carlo_pvalue,
+from ._digitcore import (
+    DigitSpec,
+    benford_first_digit_probs,
+    benford_second_digit_probs,
+    first_digits,
+    first_spec,
+    last_spec,
+    last_two_spec,
+    lut_codes,
+    orders_of_magnitude,
+    percent_codes,
+    percent_spec,
+    second_digits,
+    second_spec,
+    tally,
+    zero_five_spec,
+)
+from ._montecarlo import as_generator, check_alternative, check_n_resamples
+from ._nulls import (
+    RATE_MODELS,
+    bootstrap_null,
+    montecarlo_null,
+    rate_model,
+    reference_null,
+    size_aware_model,
+    size_aware_null,
 )
 from ._results import Result
 from ._warnings import DigitRangeWarning, SmallSampleWarning
 
 __all__ = [
     "DigitTestResult",
+    "benford_first_digit_probs",
+    "benford_second_digit_probs",
     "digit_tests",
     "first_digit_test",
+    "first_digits",
     "last_digit_test",
     "last_two_digits_test",
     "percent_zero_five_test",
     "second_digit_test",
+    "second_digits",
     "zero_five_test",
 ]
 
@@ -108,141 +131,6 @@ register(
   doi = {10.1093/pan/mpr024}
 }""",
 )
-
-# ---------------------------------------------------------------------------------------
-# exact digit extraction
-
-_POW10 = 10 ** np.arange(19, dtype=np.int64)  # 1 .. 10**18
-_LUT_MAX = 2**21  # lookup tables up to this value (2 MB of int8)
-
-
-def _n_digits(x: np.ndarray) -> np.ndarray:
-    """Number of decimal digits of non-negative int64 values (0 for 0)."""
-    return np.searchsorted(_POW10, x, side="right")
-
-
-def first_digits(x: np.ndarray) -> np.ndarray:
-    """First significant digit of non-negative integers (0 for 0), exact.
-
-    Examples
-    --------
-    >>> first_digits(np.array([0, 7, 10, 199, 10**18 - 1]))
-    array([0, 7, 1, 1, 9])
-    """
-    x = np.asarray(x, dtype=np.int64)
-    nd = _n_digits(x)
-    return np.where(nd > 0, x // _POW10[np.maximum(nd - 1, 0)], 0)
-
-
-def second_digits(x: np.ndarray) -> np.ndarray:
-    """Second significant digit of integers >= 10 (-1 below 10), exact.
-
-    Examples
-    --------
-    >>> second_digits(np.array([5, 10, 47, 1999, 3050]))
-    array([-1,  0,  7,  9,  0])
-    """
-    x = np.asarray(x, dtype=np.int64)
-    nd = _n_digits(x)
-    two = x // _POW10[np.maximum(nd - 2, 0)]
-    return np.where(nd >= 2, two % 10, -1)
-
-
-# ---------------------------------------------------------------------------------------
-# reference distributions, from formulas
-
-def benford_first_digit_probs() -> np.ndarray:
-    """Benford probabilities of first digits 1..9: ``log10(1 + 1/d)``."""
-    d = np.arange(1, 10)
-    return np.log10(1 + 1 / d)
-
-
-def benford_second_digit_probs() -> np.ndarray:
-    """Benford probabilities of second digits 0..9: ``sum_k log10(1 + 1/(10k + d))``."""
-    k = np.arange(1, 10)[:, None]
-    d = np.arange(10)[None, :]
-    return np.log10(1 + 1 / (10 * k + d)).sum(axis=0)
-
-
-# ---------------------------------------------------------------------------------------
-# specification of a test: how a count becomes a category, what is compared
-
-
-@dataclasses.dataclass(frozen=True)
-class _Spec:
-    test: str
-    kind: str  # "distribution" | "mean" | "share"
-    categories: tuple[Any, ...]
-    probs: np.ndarray
-    code: Callable[[np.ndarray], np.ndarray]  # int64 counts (any shape) -> codes, -1 excluded
-    min_count: int
-    statistic_name: str
-    citations: tuple[str, ...]
-    values: np.ndarray | None = None  # "mean": value of each category
-    success: np.ndarray | None = None  # "share": boolean mask of categories
-    uses_percent: bool = False
-    below_reason: str = ""
-    leading: bool = False
-
-    @property
-    def k(self) -> int:
-        return len(self.categories)
-
-    @property
-    def reference_value(self) -> float:
-        if self.kind == "mean":
-            return math.fsum(self.values * self.probs)
-        if self.kind == "share":
-            return math.fsum(self.probs[self.success])
-        return float("nan")
-
-
-def _lut_ok(x: np.ndarray, hi: int) -> bool:
-    return hi < _LUT_MAX and hi < 4 * x.size + 1024
-
-
-def _lut_codes(spec: _Spec, x: np.ndarray) -> np.ndarray:
-    """Codes of int64 counts, through a lookup table when the counts are small."""
-    if x.size == 0:
-        return np.zeros(x.shape, dtype=np.intp)
-    hi = int(x.max())
-    if _lut_ok(x, hi):
-        table = spec.code(np.arange(hi + 1, dtype=np.int64)).astype(np.int8)
-        return table[x]
-    return spec.code(x)
-
-
-def _first_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    lo = max(m, 1)
-    return lambda x: np.where(x >= lo, first_digits(x) - 1, -1)
-
-
-def _second_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    lo = max(m, 10)
-    return lambda x: np.where(x >= lo, second_digits(x), -1)
-
-
-def _last_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda x: np.where(x >= m, x % 10, -1)
-
-
-def _last_two_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    lo = max(m, 10)
-    return lambda x: np.where(x >= lo, x % 100, -1)
-
-
-def _percent_codes(
-    counts: np.ndarray, den: np.ndarray, min_count: int, cap: bool
-) -> np.ndarray:
-    """Last digit of ``round(100 * counts / den)`` (half to even), -1 where 0/0 or below min."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = counts / den  # float, as the toolkit computes it (x/0 = inf, 0/0 = nan)
-    if cap:
-        share = np.minimum(share, 1.0)
-    ok = np.isfinite(share) & (counts >= min_count)
-    pct = np.rint(100.0 * np.where(ok, share, 0.0)).astype(np.int64)
-    return np.where(ok, pct % 10, -1)
-
 
 # ---------------------------------------------------------------------------------------
 # result
@@ -380,7 +268,10 @@ class DigitTestResult(Result):
 # ---------------------------------------------------------------------------------------
 # input validation
 
-_NULLS = ("reference", "montecarlo", "bootstrap")
+_NULLS = ("reference", "size-aware", "montecarlo", "bootstrap")
+
+#: Default number of Monte Carlo replicates, bootstrap resamples and multinomial draws.
+DEFAULT_N_RESAMPLES = 1000
 _GOFS = ("chi2", "g")
 _METHODS = ("auto", "asymptotic", "exact")
 _NAN_POLICIES = ("raise", "omit")
@@ -492,8 +383,8 @@ class _Data:
 def _data_iv(
     counts: Any, denominator: Any, rate: Any, nan_policy: str, rate_model: str = "auto"
 ) -> _Data:
-    if rate_model not in _RATE_MODELS:
-        raise ValueError(f"`rate_model` must be one of {_RATE_MODELS} (got {rate_model!r}).")
+    if rate_model not in RATE_MODELS:
+        raise ValueError(f"`rate_model` must be one of {RATE_MODELS} (got {rate_model!r}).")
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(f"`nan_policy` must be one of {_NAN_POLICIES} (got {nan_policy!r}).")
     x, nan = _as_count_array(counts, "counts")
@@ -547,7 +438,7 @@ def _data_iv(
 
 
 def _options_iv(
-    spec: _Spec,
+    spec: DigitSpec,
     *,
     null: str,
     gof: str,
@@ -609,244 +500,19 @@ def _options_iv(
     return alternative, b
 
 
-def _min_count_iv(min_count: Any) -> int:
-    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
-        raise ValueError(f"`min_count` must be a non-negative integer (got {min_count!r}).")
-    return int(min_count)
-
-
 # ---------------------------------------------------------------------------------------
-# tallies and statistics (vectorised over a leading replicate axis)
+# the engine: kernels from _digitcore, one engine per null from _nulls
 
 
-def _tally(codes: np.ndarray, k: int) -> np.ndarray:
-    """Category counts per row: codes (..., n) with -1 excluded -> (..., k)."""
-    codes = np.asarray(codes)
-    if codes.ndim == 1:
-        return np.bincount(codes[codes >= 0], minlength=k)[:k]
-    flat = codes.astype(np.intp)
-    flat += 1
-    return _tally_shifted(flat, k)
-
-
-def _tally_shifted(flat: np.ndarray, k: int) -> np.ndarray:
-    """Tally (b, n) intp codes already shifted by +1 (0 = excluded); modifies ``flat``."""
-    b = flat.shape[0]
-    flat += (k + 1) * np.arange(b, dtype=np.intp)[:, None]
-    out = np.bincount(flat.ravel(), minlength=b * (k + 1)).reshape(b, k + 1)
-    return out[:, 1:]
-
-
-def _gof(tallies: np.ndarray, probs: np.ndarray, gof: str) -> np.ndarray:
-    t = np.asarray(tallies, dtype=float)
-    n = t.sum(axis=-1, keepdims=True)
-    e = n * probs
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if gof == "chi2":
-            out = np.where(e > 0, (t - e) ** 2 / np.where(e > 0, e, 1), 0.0).sum(axis=-1)
-        else:
-            out = 2 * special.xlogy(t, t / np.where(e > 0, e, 1)).sum(axis=-1)
-    return np.where(n[..., 0] > 0, out, np.nan)
-
-
-def _point(spec: _Spec, tallies: np.ndarray) -> np.ndarray:
-    t = np.asarray(tallies, dtype=float)
-    n = t.sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if spec.kind == "mean":
-            return (t @ spec.values) / n
-        return t[..., spec.success].sum(axis=-1) / n
-
-
-# ---------------------------------------------------------------------------------------
-# null models
-
-
-def _simulate_counts(
-    rng: np.random.Generator,
-    trials: np.ndarray,
-    rate: np.ndarray,
-    fixed: np.ndarray | None,
-    fixed_values: np.ndarray | None,
-    dispersion: float | None,
-    size: int,
-) -> np.ndarray:
-    """``size`` replicates of every station's count, (size, n) int64."""
-    n = trials.size
-    if dispersion:
-        interior = (rate > 0) & (rate < 1)
-        scale = (1 - dispersion) / dispersion
-        a = np.where(interior, rate * scale, 1.0)
-        b = np.where(interior, (1 - rate) * scale, 1.0)
-        p = np.where(interior, rng.beta(a, b, size=(size, n)), rate)
-    else:
-        p = rate
-    sims = rng.binomial(trials, p, size=(size, n))
-    if fixed is not None and fixed.any():
-        sims[:, fixed] = fixed_values
-    return sims
-
-
-_RATE_MODELS = ("auto", "plugin", "fitted")
-
-
-def _fit_beta_binomial(x: np.ndarray, den: np.ndarray) -> tuple[float, float]:
-    """Method-of-moments mean and intra-class correlation of station rates.
-
-    The between-station variance of the true rates is the variance of the observed
-    rates minus their average binomial variance ``r (1 - r) / d``.
-    """
-    ok = den > 0
-    r = x[ok] / den[ok]
-    mu = float(x[ok].sum() / den[ok].sum())
-    if r.size < 2 or not 0 < mu < 1:
-        return mu, 0.0
-    between = float(r.var() - np.mean(r * (1 - r) / den[ok]))
-    rho = between / (mu * (1 - mu))
-    return mu, float(np.clip(rho, 0.0, 0.999))
-
-
-def _mc_setup(
-    data: _Data, spec: _Spec | None = None, dispersion: float | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float | None, str]:
-    """Trials, rates, stations held fixed, dispersion and a description of the model.
-
-    Stations whose count exceeds the denominator, or with denominator 0, are held fixed
-    at their observed count.
-    """
-    x, den = data.counts, data.denominator
-    model = data.rate_model
-    if model == "auto":
-        model = "fitted" if spec is not None and spec.leading and data.rate is None else "plugin"
-    if data.rate is not None:
-        rate = data.rate
-        fixed = den == 0
-        how = "given rates"
-    else:
-        fixed = (x > den) | (den == 0)
-        if model == "fitted":
-            mu, rho = _fit_beta_binomial(x[~fixed], den[~fixed])
-            rate = np.where(fixed, 0.0, mu)
-            if dispersion is None:
-                dispersion = rho
-            how = f"fitted beta-binomial (mean {mu:.4g}, intra-class correlation {dispersion:.3g})"
-        else:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                rate = np.where(fixed, 0.0, x / np.where(den > 0, den, 1))
-            how = "plug-in binomial (each station's own rate)"
-    if model != "fitted" and dispersion:
-        how += f", beta-binomial intra-class correlation {dispersion:.3g}"
-    return den, rate, fixed, int(fixed.sum()), dispersion, how
-
-
-def _mc_tallies(
-    spec: _Spec,
-    data: _Data,
-    *,
-    n_resamples: int,
-    dispersion: float | None,
-    rng: np.random.Generator,
-    cap: bool = True,
-    max_elements: int = 2**22,
-) -> tuple[np.ndarray, int]:
-    den, rate, fixed, n_fixed, dispersion, how = _mc_setup(data, spec, dispersion)
-    x = data.counts
-    hi = int(max(den.max(), x.max()))
-    table = None
-    if not spec.uses_percent and _lut_ok(den, hi):
-        table = spec.code(np.arange(hi + 1, dtype=np.int64)).astype(np.intp) + 1
-    parts = []
-    for size in batch_sizes(n_resamples, x.size, max_elements):
-        sims = _simulate_counts(rng, den, rate, fixed, x[fixed], dispersion, size)
-        if spec.uses_percent:
-            parts.append(_tally(_percent_codes(sims, den, spec.min_count, cap), spec.k))
-        elif table is not None:
-            parts.append(_tally_shifted(table[sims], spec.k))
-        else:
-            parts.append(_tally(spec.code(sims), spec.k))
-    return np.concatenate(parts, axis=0), n_fixed, how
-
-
-def _exact_mean_pvalues(values: np.ndarray, probs: np.ndarray, n: int, total: int) -> tuple[float, float]:
-    """P(S >= total), P(S <= total) for S the sum of n iid draws of integer ``values``."""
-    from scipy.signal import fftconvolve
-
-    vmax = int(values.max())
-    pmf1 = np.zeros(vmax + 1)
-    np.add.at(pmf1, values.astype(int), probs)
-    result = np.array([1.0])
-    base = pmf1
-    m = n
-    while m:
-        if m & 1:
-            result = np.clip(fftconvolve(result, base), 0, None)
-        m >>= 1
-        if m:
-            base = np.clip(fftconvolve(base, base), 0, None)
-    result /= result.sum()
-    ge = float(min(1.0, result[total:].sum()))
-    le = float(min(1.0, result[: total + 1].sum()))
-    return ge, le
-
-
-def _mid_pvalue(null: np.ndarray, observed: float, alternative: str) -> float:
-    """Monte Carlo mid-p: replicates tied with the observed value count one half.
-
-    ``(#{more extreme} + (#{tied} + 1) / 2) / (B + 1)``, the observed value counting as
-    one tie. Counting every tie in full (as :func:`monte_carlo_pvalue` does) is valid
-    but conservative for discrete statistics such as the share of a few hundred counts
-    ending in 0 or 5 (a 5 % test then rejects about 2-3 % of clean elections); the mid-p
-    value is close to uniform.
-    """
-    null = np.asarray(null, dtype=float)
-    tol = 1e-12 * max(1.0, abs(observed))
-    b = null.size
-    tied = np.count_nonzero(np.abs(null - observed) <= tol)
-    above = np.count_nonzero(null > observed + tol)
-    below = b - tied - above
-    ge = (above + (tied + 1) / 2) / (b + 1)
-    le = (below + (tied + 1) / 2) / (b + 1)
-    return _combine(ge, le, alternative)
-
-
-def _combine(ge: float, le: float, alternative: str) -> float:
-    if alternative == "greater":
-        return ge
-    if alternative == "less":
-        return le
-    return float(min(1.0, 2 * min(ge, le)))
-
-
-# ---------------------------------------------------------------------------------------
-# the engine
-
-
-def _orders(x: np.ndarray) -> float:
-    """log10 of the ratio of the 95th to the 5th percentile (lower percentile >= 1)."""
-    if x.size < 2:
-        return float("nan")
-    hi_val = int(x.max())
-    if _lut_ok(x, hi_val):  # exact percentiles from a histogram ("linear" interpolation)
-        cum = np.cumsum(np.bincount(x, minlength=hi_val + 1))
-        pos = np.array([0.05, 0.95]) * (x.size - 1)
-        lo_i, hi_i = np.floor(pos).astype(int), np.ceil(pos).astype(int)
-        v_lo = np.searchsorted(cum, lo_i + 1)
-        v_hi = np.searchsorted(cum, hi_i + 1)
-        lo, hi = v_lo + (pos - lo_i) * (v_hi - v_lo)
-    else:
-        lo, hi = np.percentile(x, [5, 95])
-    return float(np.log10(hi / max(lo, 1.0))) if hi > 0 else float("nan")
-
-
-def _run(
-    spec: _Spec,
+def _test(
+    spec: DigitSpec,
     data: _Data,
     *,
     null: str = "reference",
     gof: str = "chi2",
     method: str = "auto",
     alternative: str | None = None,
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     dispersion: float | None = None,
     rng: Any = None,
@@ -854,23 +520,18 @@ def _run(
     check_span: str | None = None,
     stacklevel: int = 3,
 ) -> DigitTestResult:
+    """Tally the counts, fit the chosen null (one engine per null), build the result."""
     alternative, b = _options_iv(
-        spec,
-        null=null,
-        gof=gof,
-        method=method,
-        alternative=alternative,
-        n_resamples=n_resamples,
-        confidence_level=confidence_level,
-        dispersion=dispersion,
+        spec, null=null, gof=gof, method=method, alternative=alternative,
+        n_resamples=n_resamples, confidence_level=confidence_level, dispersion=dispersion,
         data=data,
     )
     x = data.counts
     if spec.uses_percent:
-        codes = _percent_codes(x, data.denominator, spec.min_count, cap)
+        codes = percent_codes(x, data.denominator, spec.min_count, cap)
     else:
-        codes = _lut_codes(spec, x)
-    obs = _tally(codes, spec.k)
+        codes = lut_codes(spec, x)
+    obs = tally(codes, spec.k)
     n = int(obs.sum())
     n_below = int(x.size - n)
     reasons = []
@@ -878,7 +539,6 @@ def _run(
         reasons.append(f"{data.n_nan:,} NaN omitted")
     if n_below:
         reasons.append(f"{n_below:,} {spec.below_reason}")
-    n_excluded = data.n_nan + n_below
     if n == 0:
         raise ValueError(
             f"no counts left for the {spec.test} test: {'; '.join(reasons)}. "
@@ -899,291 +559,66 @@ def _run(
         )
     orders = float("nan")
     if check_span:
-        orders = _orders(x[codes >= 0])
+        orders = orders_of_magnitude(x[codes >= 0])
         if check_span == "warn" and null == "reference" and orders < 1:
             note(
                 f"the counts span only {orders:.2f} orders of magnitude (5th to 95th "
                 "percentile); Benford's law for leading digits needs counts spread over "
                 "several orders of magnitude, so a departure here says little about the "
-                "data's integrity. Use null='montecarlo' (size-aware) instead.",
+                "data's integrity. Use null='size-aware' instead.",
                 DigitRangeWarning,
             )
-
     rng = as_generator(rng)
-    probs = spec.probs
-    z = stats.norm.ppf(0.5 + confidence_level / 2)
-    obs_freq = obs / n
-    stat = float(_gof(obs, probs, gof)) if spec.kind == "distribution" else float(_point(spec, obs))
-    df = None
-    ci = None
-    null_dist = None
-    reference_value = spec.reference_value
-    expected_value = reference_value
-    stat_name = spec.statistic_name if spec.kind != "distribution" else {"chi2": "chi-square", "g": "G"}[gof]
-    n_res: int | None = None
-
+    common = {"alternative": alternative, "confidence_level": confidence_level}
     if null == "reference":
-        exp_freq = probs.copy()
-        sd = np.sqrt(probs * (1 - probs) / n)
-        band_low, band_high = probs - z * sd, probs + z * sd
-        if spec.kind == "distribution":
-            df = spec.k - 1
-            small = float((n * probs).min()) < 5
-            if method == "exact" or (method == "auto" and small):
-                sims = rng.multinomial(n, probs, size=b)
-                null_dist = _gof(sims, probs, gof)
-                pvalue = monte_carlo_pvalue(null_dist, stat, "greater")
-                pmethod = f"Monte Carlo from the reference multinomial ({b:,} draws)"
-                n_res = b
-            else:
-                if small:
-                    note(
-                        f"expected cell counts are small (min {float((n * probs).min()):.2f} "
-                        "< 5); the chi-square approximation is unreliable. Use method='exact'.",
-                        SmallSampleWarning,
-                    )
-                pvalue = float(stats.chi2.sf(stat, df))
-                pmethod = f"asymptotic chi-square, {df} df"
-        elif spec.kind == "mean":
-            mu = float(spec.values @ probs)
-            var = float((spec.values - mu) ** 2 @ probs)
-            if method == "exact" or (method == "auto" and n <= 5000):
-                total = int(round(stat * n))
-                ge, le = _exact_mean_pvalues(spec.values, probs, n, total)
-                pvalue = _combine(ge, le, alternative)
-                pmethod = "exact (convolution of the reference digit distribution)"
-            else:
-                zs = (stat - mu) / math.sqrt(var / n)
-                pvalue = _combine(float(stats.norm.sf(zs)), float(stats.norm.cdf(zs)), alternative)
-                pmethod = "normal approximation"
+        fit = reference_null(spec, obs, gof=gof, method=method, n_resamples=b, rng=rng, **common)
+    elif null == "bootstrap":
+        fit = bootstrap_null(spec, obs, n_below, n_resamples=b, rng=rng, **common)
+    else:
+        model = rate_model(x, data.denominator, rate=data.rate, model=data.rate_model,
+                           leading=spec.leading, dispersion=dispersion)
+        if null == "size-aware":
+            fit = size_aware_null(spec, obs, size_aware_model(spec, model, cap=cap), gof=gof,
+                                  **common)
         else:
-            k = int(obs[spec.success].sum())
-            pvalue = float(stats.binomtest(k, n, reference_value, alternative=alternative).pvalue)
-            pmethod = "exact binomial"
-    elif null == "montecarlo":
-        sims, n_fixed, how = _mc_tallies(
-            spec, data, n_resamples=b, dispersion=dispersion, rng=rng, cap=cap
-        )
-        n_sim = sims.sum(axis=1)
-        ok = n_sim > 0
-        sims = sims[ok]
-        n_sim = n_sim[ok]
-        freq = sims / n_sim[:, None]
-        exp_freq = (freq.sum(axis=0) + obs_freq) / (freq.shape[0] + 1)
-        band_low, band_high = np.quantile(freq, [0.5 - confidence_level / 2, 0.5 + confidence_level / 2], axis=0)
-        sd = freq.std(axis=0)
-        n_res = int(ok.sum())
-        if spec.kind == "distribution":
-            null_dist = _gof(sims, exp_freq, gof)
-            stat = float(_gof(obs, exp_freq, gof))
-            stat_name = f"{stat_name} vs size-aware expectation"
-        else:
-            null_dist = _point(spec, sims)
-            expected_value = float(null_dist.mean())
-        if spec.kind == "distribution":
-            pvalue = monte_carlo_pvalue(null_dist, stat, alternative)
-            pmethod = f"size-aware Monte Carlo ({how}; {n_res:,} replicates)"
-        else:
-            pvalue = _mid_pvalue(null_dist, stat, alternative)
-            pmethod = f"size-aware Monte Carlo mid-p ({how}; {n_res:,} replicates)"
-        if n_fixed:
-            pmethod += (
-                f"; {n_fixed:,} station(s) with count > denominator or denominator 0 held fixed"
-            )
-    else:  # bootstrap over stations: multinomial on categories + the excluded cell
-        cells = np.append(obs, n_below).astype(float)
-        sims = rng.multinomial(n + n_below, cells / cells.sum(), size=b)[:, : spec.k]
-        null_dist = _point(spec, sims)
-        null_dist = null_dist[np.isfinite(null_dist)]
-        ci = basic_bootstrap_ci(stat, null_dist, confidence_level)
-        if null_dist.size and np.ptp(null_dist) == 0:
-            note(
-                f"the {null_dist.size:,} bootstrap replicates are all equal ({stat:.4g}): "
-                f"every one of the {n:,} counts used falls in the same category, so the "
-                "interval has zero width and its p-value means nothing. Use "
-                "null='reference' or more stations.",
-                SmallSampleWarning,
-            )
-        # basic interval inverted: it excludes the reference at level a iff the
-        # replicates put less than a/2 on one side of 2*estimate - reference.
-        pvalue = monte_carlo_pvalue(null_dist, 2 * stat - reference_value, alternative)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            freq = sims / sims.sum(axis=1, keepdims=True)
-        band_low, band_high = basic_bootstrap_ci(obs_freq, freq, confidence_level)
-        exp_freq = probs.copy()
-        sd = np.nanstd(freq, axis=0)
-        n_res = int(null_dist.size)
-        pmethod = (
-            f"basic bootstrap over stations ({n_res:,} resamples), p from inverting the interval"
-        )
-
+            fit = montecarlo_null(spec, obs, model, gof=gof, n_resamples=b, rng=rng, cap=cap,
+                                  **common)
+    for msg in fit.notes:
+        note(msg, SmallSampleWarning)
+    obs_freq = obs / n
+    sd = fit.sd_freq
     with np.errstate(divide="ignore", invalid="ignore"):
-        resid = np.where(sd > 0, (obs_freq - exp_freq) / np.where(sd > 0, sd, 1), 0.0)
+        resid = np.where(sd > 0, (obs_freq - fit.expected_freq) / np.where(sd > 0, sd, 1), 0.0)
     highlight: tuple[Any, ...] = ()
     if spec.success is not None:
         highlight = tuple(c for c, s in zip(spec.categories, spec.success, strict=True) if s)
     return DigitTestResult(
-        statistic=stat,
-        pvalue=float(pvalue),
+        statistic=fit.statistic,
+        pvalue=fit.pvalue,
         test=spec.test,
-        statistic_name=stat_name,
+        statistic_name=fit.statistic_name,
         null=null,
         alternative=alternative,
-        pvalue_method=pmethod,
-        reference_value=reference_value,
-        expected_value=expected_value,
+        pvalue_method=fit.pvalue_method,
+        reference_value=spec.reference_value,
+        expected_value=fit.expected_value,
         n=n,
-        n_excluded=n_excluded,
+        n_excluded=data.n_nan + n_below,
         excluded_reason="; ".join(reasons),
-        df=df,
-        confidence_interval=ci,
-        n_resamples=n_res,
+        df=fit.df,
+        confidence_interval=fit.interval,
+        n_resamples=fit.n_resamples,
         orders_of_magnitude=orders,
         notes=" | ".join(notes),
         categories=spec.categories,
         observed=obs.astype(np.int64),
-        expected=exp_freq * n,
-        band_low=np.asarray(band_low, dtype=float),
-        band_high=np.asarray(band_high, dtype=float),
+        expected=fit.expected_freq * n,
+        band_low=np.asarray(fit.band_low, dtype=float),
+        band_high=np.asarray(fit.band_high, dtype=float),
         residuals=resid,
-        null_distribution=null_dist,
+        null_distribution=fit.null_distribution,
         _kind=spec.kind,
         _highlight=highlight,
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# specs
-
-
-_CITE_BENFORD = ("benford1938", "hill1995", "deckert2011", "mebane2011")
-
-
-def _first_spec(min_count: int) -> _Spec:
-    m = _min_count_iv(min_count)
-    return _Spec(
-        test="first digit (Benford)",
-        kind="distribution",
-        categories=tuple(range(1, 10)),
-        probs=benford_first_digit_probs(),
-        code=_first_code(m),
-        min_count=max(m, 1),
-        statistic_name="chi-square",
-        citations=_CITE_BENFORD,
-        below_reason=f"below {max(m, 1)} (zeros have no first digit)",
-        leading=True,
-    )
-
-
-def _second_spec(statistic: str, min_count: int) -> _Spec:
-    m = _min_count_iv(min_count)
-    if statistic not in ("mean", "distribution"):
-        raise ValueError(
-            f"`statistic` must be 'mean' (Mebane's 2BL) or 'distribution' (got {statistic!r})."
-        )
-    kind = "mean" if statistic == "mean" else "distribution"
-    return _Spec(
-        test="2BL (mean second digit)" if kind == "mean" else "second digit (Benford)",
-        kind=kind,
-        categories=tuple(range(10)),
-        probs=benford_second_digit_probs(),
-        code=_second_code(m),
-        min_count=max(m, 10),
-        statistic_name="mean second digit",
-        citations=(*_CITE_BENFORD, "mebane2006"),
-        values=np.arange(10, dtype=float),
-        below_reason=f"below {max(m, 10)} (no second digit)",
-        leading=True,
-    )
-
-
-def _last_spec(statistic: str, min_count: int | None) -> _Spec:
-    if statistic not in ("mean", "distribution"):
-        raise ValueError(
-            f"`statistic` must be 'distribution' (uniformity) or 'mean' (the toolkit's LastC) "
-            f"(got {statistic!r})."
-        )
-    m = _min_count_iv((0 if statistic == "mean" else 10) if min_count is None else min_count)
-    return _Spec(
-        test="last digit (uniform)" if statistic == "distribution" else "LastC (mean last digit)",
-        kind=statistic,
-        categories=tuple(range(10)),
-        probs=np.full(10, 0.1),
-        code=_last_code(m),
-        min_count=m,
-        statistic_name="mean last digit",
-        citations=("beber2012", "mebane2015eft"),
-        values=np.arange(10, dtype=float),
-        below_reason=f"below {m}",
-    )
-
-
-def _zero_five_spec(min_count: int) -> _Spec:
-    m = _min_count_iv(min_count)
-    success = np.zeros(10, dtype=bool)
-    success[[0, 5]] = True
-    return _Spec(
-        test="C05s (counts ending in 0 or 5)",
-        kind="share",
-        categories=tuple(range(10)),
-        probs=np.full(10, 0.1),
-        code=_last_code(m),
-        min_count=m,
-        statistic_name="share ending in 0 or 5",
-        citations=("mebane2015eft", "beber2012"),
-        success=success,
-        below_reason=f"below {m}",
-    )
-
-
-def _percent_spec(min_count: int, cap: bool = True) -> _Spec:
-    m = _min_count_iv(min_count)
-    spec = _zero_five_spec(m)
-    zero = "count 0 over denominator 0 (0/0)" if cap else "denominator 0"
-    return dataclasses.replace(
-        spec,
-        test="P05s (rounded percentages ending in 0 or 5)",
-        statistic_name="share of percentages ending in 0 or 5",
-        uses_percent=True,
-        below_reason=f"with {zero}" + (f" or count below {m}" if m else ""),
-    )
-
-
-def _last_two_spec(statistic: str, min_count: int | None, wrap: bool = True) -> _Spec:
-    if statistic not in ("repeated", "adjacent", "distribution"):
-        raise ValueError(
-            "`statistic` must be 'repeated', 'adjacent' or 'distribution' "
-            f"(got {statistic!r})."
-        )
-    m = _min_count_iv((100 if statistic == "distribution" else 10) if min_count is None else min_count)
-    tens, units = np.divmod(np.arange(100), 10)
-    if not isinstance(wrap, (bool, np.bool_)):
-        raise TypeError(f"`adjacent_wrap` must be True or False (got {wrap!r}).")
-    gap = np.abs(tens - units)
-    success = tens == units if statistic == "repeated" else (gap == 1) | (bool(wrap) & (gap == 9))
-    return _Spec(
-        test={
-            "repeated": "repeated last two digits",
-            "adjacent": "adjacent last two digits",
-            "distribution": "last two digits (uniform)",
-        }[statistic],
-        kind="distribution" if statistic == "distribution" else "share",
-        categories=tuple(f"{i:02d}" for i in range(100)),
-        probs=np.full(100, 0.01),
-        code=_last_two_code(m),
-        min_count=max(m, 10),
-        statistic_name={
-            "repeated": "share of repeated pairs (00, 11, ..., 99)",
-            "adjacent": (
-                "share of adjacent pairs (|tens - units| = 1, 0 and 9 adjacent)"
-                if wrap
-                else "share of adjacent pairs (|tens - units| = 1, no wrap-around)"
-            ),
-            "distribution": "chi-square",
-        }[statistic],
-        citations=("beber2012",),
-        success=None if statistic == "distribution" else success,
-        below_reason=f"below {max(m, 10)}",
     )
 
 
@@ -1253,7 +688,7 @@ def first_digit_test(
     rate_model: str = "auto",
     min_count: int = 1,
     method: str = "auto",
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1322,8 +757,8 @@ def first_digit_test(
     (2000, 8, True)
     """
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    return _run(
-        _first_spec(min_count),
+    return _test(
+        first_spec(min_count),
         data,
         null=null,
         gof=gof,
@@ -1349,7 +784,7 @@ def second_digit_test(
     rate_model: str = "auto",
     min_count: int = 10,
     method: str = "auto",
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1415,8 +850,8 @@ def second_digit_test(
     4.1874
     """
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    return _run(
-        _second_spec(statistic, min_count),
+    return _test(
+        second_spec(statistic, min_count),
         data,
         null=null,
         gof=gof,
@@ -1443,7 +878,7 @@ def last_digit_test(
     rate_model: str = "auto",
     min_count: int | None = None,
     method: str = "auto",
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1509,8 +944,8 @@ def last_digit_test(
     3.5
     """
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    return _run(
-        _last_spec(statistic, min_count),
+    return _test(
+        last_spec(statistic, min_count),
         data,
         null=null,
         gof=gof,
@@ -1533,7 +968,7 @@ def zero_five_test(
     dispersion: float | None = None,
     rate_model: str = "auto",
     min_count: int = 0,
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1585,8 +1020,8 @@ def zero_five_test(
     (0.4, 10)
     """
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    return _run(
-        _zero_five_spec(min_count),
+    return _test(
+        zero_five_spec(min_count),
         data,
         null=null,
         alternative=alternative,
@@ -1608,7 +1043,7 @@ def percent_zero_five_test(
     rate_model: str = "auto",
     cap: bool = True,
     min_count: int = 0,
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1676,8 +1111,8 @@ def percent_zero_five_test(
             "(e.g. a party's votes over valid votes, or ballots over registered voters)."
         )
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    spec = _percent_spec(min_count, cap)
-    res = _run(
+    spec = percent_spec(min_count, cap)
+    res = _test(
         spec,
         data,
         null=null,
@@ -1705,7 +1140,7 @@ def last_two_digits_test(
     min_count: int | None = None,
     adjacent_wrap: bool = True,
     method: str = "auto",
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1782,8 +1217,8 @@ def last_two_digits_test(
     0.3333
     """
     data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
-    return _run(
-        _last_two_spec(statistic, min_count, adjacent_wrap),
+    return _test(
+        last_two_spec(statistic, min_count, adjacent_wrap),
         data,
         null=null,
         gof=gof,
@@ -1816,7 +1251,7 @@ def digit_tests(
     denominator: Any = None,
     tests: Sequence[str] | None = None,
     null: str = "reference",
-    n_resamples: int = 999,
+    n_resamples: int = DEFAULT_N_RESAMPLES,
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
@@ -1868,19 +1303,19 @@ def digit_tests(
         raise ValueError("the 'percent_zero_five' test needs `denominator`.")
     data = _data_iv(counts, denominator, None, nan_policy)
     specs = {
-        "first": (_first_spec(1), "warn"),
-        "second": (_second_spec("mean", 10), "record"),
-        "last": (_last_spec("distribution", None), None),
-        "zero_five": (_zero_five_spec(0), None),
-        "last_two": (_last_two_spec("repeated", None), None),
-        "percent_zero_five": (_percent_spec(0), None),
+        "first": (first_spec(1), "warn"),
+        "second": (second_spec("mean", 10), "record"),
+        "last": (last_spec("distribution", None), None),
+        "zero_five": (zero_five_spec(0), None),
+        "last_two": (last_two_spec("repeated", None), None),
+        "percent_zero_five": (percent_spec(0), None),
     }
     gen = as_generator(rng)
     out = []
     for name in tests:
         spec, span = specs[name]
         out.append(
-            _run(
+            _test(
                 spec,
                 data,
                 null=null,

@@ -19,28 +19,32 @@ import numpy as np
 import pandas as pd
 
 from . import _shape
+from ._digitcore import (
+    lut_codes,
+    percent_codes,
+    percent_spec,
+    point_statistic,
+    second_spec,
+    tally,
+    last_spec,
+    zero_five_spec,
+)
 from ._groups import P_ADJUST_METHODS, adjust_pvalues
 from ._montecarlo import (
     as_generator,
     basic_bootstrap_ci,
-    batch_sizes,
     check_n_resamples,
     monte_carlo_pvalue,
 )
-from ._results import CAVEAT
-from .digits import (
-    _last_spec,
-    _lut_codes,
-    _mc_setup,
-    _mid_pvalue,
-    _percent_codes,
-    _point,
-    _second_spec,
-    _simulate_counts,
-    _tally,
-    _zero_five_spec,
-    _Data,
+from ._nulls import (
+    bootstrap_null,
+    montecarlo_null,
+    rate_model,
+    size_aware_model,
+    size_aware_models,
+    size_aware_null,
 )
+from ._results import CAVEAT
 from .election import Election
 
 __all__ = ["STATISTICS", "ForensicsTable", "basic_forensics"]
@@ -48,9 +52,10 @@ __all__ = ["STATISTICS", "ForensicsTable", "basic_forensics"]
 #: Statistics of the table, in the toolkit's order and names.
 STATISTICS = ("_2BL", "LastC", "C05s", "P05s", "Skew", "Kurt", "DipT", "Sobyanin", "Corr")
 
-_SPEC_2BL = _second_spec("mean", 10)
-_SPEC_LAST = _last_spec("mean", 0)
-_SPEC_C05 = _zero_five_spec(0)
+_SPEC_2BL = second_spec("mean", 10)
+_SPEC_LAST = last_spec("mean", 0)
+_SPEC_C05 = zero_five_spec(0)
+_SPEC_P05 = percent_spec(0, True)
 
 _REFERENCE = {
     "_2BL": _SPEC_2BL.reference_value,
@@ -64,7 +69,7 @@ _REFERENCE = {
     "Corr": 0.0,
 }
 _DIGIT_STATS = ("_2BL", "LastC", "C05s", "P05s")
-_NULLS = ("montecarlo", "bootstrap")
+_NULLS = ("size-aware", "montecarlo", "bootstrap")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +94,7 @@ class ForensicsTable:
     p_adjust: str | None = "fdr_bh"
     alpha: float = 0.05
     n_resamples: int = 1000
-    null: str = "montecarlo"
+    null: str = "size-aware"
 
     citations = ("mebane2015eft", "mebane2006", "hartigan1985", "benjamini1995", "phipson2010")
 
@@ -231,66 +236,54 @@ def _digit_rows(
     null: str,
     rng: np.random.Generator,
 ) -> dict[str, tuple[float, float, float, float, int, str]]:
-    """_2BL, LastC, C05s, P05s: value, CI, p, n used, p method."""
+    """_2BL, LastC, C05s, P05s: value, bootstrap interval, p, n used, p method.
+
+    Intervals: the toolkit's basic bootstrap over stations. p-values: the size-aware
+    null (exact by default, simulated with ``null='montecarlo'``) with a fitted
+    beta-binomial for _2BL (a station's own rate would carry the memory of its leading
+    digits) and each station's own rate for LastC, C05s and P05s; or the bootstrap
+    interval inverted around the textbook value (``null='bootstrap'``).
+    """
     n_all = c.size
-    t2 = _tally(_SPEC_2BL.code(c), 10)
-    tl = _tally(_SPEC_LAST.code(c), 10)
-    tp = _tally(_percent_codes(c, den, 0, True), 10)
+    last = tally(lut_codes(_SPEC_LAST, c), 10)
     obs = {
-        "_2BL": (_SPEC_2BL, t2),
-        "LastC": (_SPEC_LAST, tl),
-        "C05s": (_SPEC_C05, tl),
-        "P05s": (_SPEC_C05, tp),
+        "_2BL": (_SPEC_2BL, tally(lut_codes(_SPEC_2BL, c), 10)),
+        "LastC": (_SPEC_LAST, last),
+        "C05s": (_SPEC_C05, last),
+        "P05s": (_SPEC_P05, tally(percent_codes(c, den, 0, True), 10)),
     }
+    models: dict[str, Any] = {}
+    exact: dict[str, Any] = {}
+    if null != "bootstrap":
+        fitted = rate_model(c, den, model="fitted", leading=True)
+        plugin = rate_model(c, den, model="plugin")
+        models = {"_2BL": fitted, "LastC": plugin, "C05s": plugin, "P05s": fitted}
+    if null == "size-aware":
+        # one pass over each model's probabilities; LastC and C05s share their categories
+        m2, mp = size_aware_models((_SPEC_2BL, _SPEC_P05), fitted)
+        exact = {"_2BL": m2, "P05s": mp}
+        exact["LastC"] = exact["C05s"] = size_aware_model(_SPEC_LAST, plugin)
     out: dict[str, tuple[float, float, float, float, int, str]] = {}
-    boots: dict[str, np.ndarray] = {}
-    values: dict[str, float] = {}
-    for name, (spec, tally) in obs.items():
-        n = int(tally.sum())
-        values[name] = float(_point(spec, tally)) if n else float("nan")
+    two = {"alternative": "two-sided", "confidence_level": confidence_level}
+    for name, (spec, obs_tally) in obs.items():
+        n = int(obs_tally.sum())
         if n == 0:
-            boots[name] = np.full(1, np.nan)
+            out[name] = (float("nan"), np.nan, np.nan, np.nan, 0, "")
             continue
-        cells = np.append(tally, n_all - n).astype(float)
-        sims = rng.multinomial(n_all, cells / cells.sum(), size=n_resamples)[:, :10]
-        rep = _point(spec, sims)
-        boots[name] = rep[np.isfinite(rep)]
-    if null == "montecarlo":
-        # 2BL: fitted beta-binomial rates (a station's own rate would carry the memory of
-        # its leading digits); LastC, C05s, P05s: each station's own rate.
-        mc: dict[str, np.ndarray] = {}
-        for model, names in (("fitted", ("_2BL",)), ("plugin", ("LastC", "C05s", "P05s"))):
-            data = _Data(c, den, None, 0, model)
-            trials, rate, fixed, _, disp, _ = _mc_setup(data, None, None)
-            parts: dict[str, list[np.ndarray]] = {k: [] for k in names}
-            for size in batch_sizes(n_resamples, c.size, 2**22):
-                sims = _simulate_counts(rng, trials, rate, fixed, c[fixed], disp, size)
-                if model == "fitted":
-                    parts["_2BL"].append(_point(_SPEC_2BL, _tally(_lut_codes(_SPEC_2BL, sims), 10)))
-                    continue
-                sl = _tally(_lut_codes(_SPEC_LAST, sims), 10)
-                sp = _tally(_percent_codes(sims, den, 0, True), 10)
-                parts["LastC"].append(_point(_SPEC_LAST, sl))
-                parts["C05s"].append(_point(_SPEC_C05, sl))
-                parts["P05s"].append(_point(_SPEC_C05, sp))
-            mc.update({k: np.concatenate(v) for k, v in parts.items()})
-    for name in _DIGIT_STATS:
-        spec, tally = obs[name]
-        v = values[name]
-        n = int(tally.sum())
-        if n == 0 or boots[name].size == 0:
-            out[name] = (v, np.nan, np.nan, np.nan, n, "")
-            continue
-        lo, hi = basic_bootstrap_ci(v, boots[name], confidence_level)
-        if null == "montecarlo":
-            null_dist = mc[name][np.isfinite(mc[name])]
-            p = _mid_pvalue(null_dist, v, "two-sided")
-            model = "fitted beta-binomial" if name == "_2BL" else "plug-in binomial"
-            how = f"size-aware Monte Carlo mid-p ({model}, {null_dist.size:,})"
+        boot = bootstrap_null(spec, obs_tally, n_all - n, n_resamples=n_resamples, rng=rng, **two)
+        value = float(point_statistic(spec, obs_tally))
+        lo, hi = boot.interval
+        if null == "bootstrap":
+            fit = boot
+            how = f"bootstrap interval inverted ({boot.n_resamples:,})"
+        elif null == "montecarlo":
+            fit = montecarlo_null(spec, obs_tally, models[name], gof="chi2",
+                                  n_resamples=n_resamples, rng=rng, **two)
+            how = fit.pvalue_method
         else:
-            p = monte_carlo_pvalue(boots[name], 2 * v - _REFERENCE[name], "two-sided")
-            how = f"bootstrap interval inverted ({boots[name].size:,})"
-        out[name] = (v, lo, hi, p, n, how)
+            fit = size_aware_null(spec, obs_tally, exact[name], gof="chi2", **two)
+            how = fit.pvalue_method
+        out[name] = (value, lo, hi, fit.pvalue, n, how)
     return out
 
 
@@ -361,7 +354,7 @@ def basic_forensics(
     ballots: str | None = None,
     n_resamples: int = 1000,
     confidence_level: float = 0.95,
-    null: str = "montecarlo",
+    null: str = "size-aware",
     p_adjust: str | None = "fdr_bh",
     alpha: float = 0.05,
     rng: Any = None,
@@ -371,7 +364,7 @@ def basic_forensics(
     Null hypotheses, per statistic: the mean second digit of the counts (_2BL), their
     mean last digit (LastC), the share ending in 0 or 5 (C05s) and the share of rounded
     percentages ending in 0 or 5 (P05s) are what binomial counts of the same sizes and
-    rates produce (``null='montecarlo'``), or equal the textbook values 4.187, 4.5,
+    rates produce (``null='size-aware'``), or equal the textbook values 4.187, 4.5,
     0.2 and 0.2 (``null='bootstrap'``); the shares have skewness 0 (Skew), kurtosis 3
     (Kurt) and one mode (DipT); turnout and share are uncorrelated (Corr).
 
@@ -393,13 +386,16 @@ def basic_forensics(
         Bootstrap resamples and Monte Carlo replicates (default 1000, the toolkit's R).
     confidence_level : float
         Level of the basic bootstrap intervals (default 0.95).
-    null : {'montecarlo', 'bootstrap'}
-        p-values of the four digit statistics: the size-aware Monte Carlo null (default;
-        every station's count redrawn with its own denominator: from a beta-binomial
-        fitted to the stations' rates for _2BL, from ``Binomial(denominator,
-        count/denominator)`` for LastC, C05s and P05s; mid-p values),
-        or inversion of the basic bootstrap interval around the textbook value (the
-        toolkit's significance rule as a p-value).
+    null : {'size-aware', 'montecarlo', 'bootstrap'}
+        p-values of the four digit statistics. ``'size-aware'`` (default): every
+        station's count redrawn with its own denominator (from a beta-binomial fitted to
+        the stations' rates for _2BL and P05s, whose digits are leading digits of the
+        count or of the share; from ``Binomial(denominator, count/denominator)`` for
+        LastC and C05s), computed exactly from each station's category probabilities
+        (normal tail of the exact mean and variance). ``'montecarlo'``: the same null
+        simulated ``n_resamples`` times (mid-p values). ``'bootstrap'``: inversion of
+        the basic bootstrap interval around the textbook value (the toolkit's
+        significance rule as a p-value).
     p_adjust : str or None
         Multiple-testing adjustment across every p-value of the table (default
         ``'fdr_bh'``, Benjamini-Hochberg; any ``statsmodels`` ``multipletests`` method).
