@@ -139,23 +139,42 @@ def lut_codes(spec: DigitSpec, x: np.ndarray) -> np.ndarray:
     return spec.code(x)
 
 
-def _first_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    lo = max(m, 1)
-    return lambda x: np.where(x >= lo, first_digits(x) - 1, -1)
+@dataclasses.dataclass(frozen=True)
+class DigitCode:
+    """How a count becomes a category code (-1: excluded); picklable for process pools.
+
+    ``kind`` is ``'first'`` (first digit - 1, counts >= max(m, 1)), ``'second'``
+    (second digit, counts >= max(m, 10)), ``'last'`` (last digit, counts >= m) or
+    ``'last_two'`` (last two digits, counts >= max(m, 10)).
+    """
+
+    kind: str
+    m: int
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.kind == "first":
+            return np.where(x >= max(self.m, 1), first_digits(x) - 1, -1)
+        if self.kind == "second":
+            return np.where(x >= max(self.m, 10), second_digits(x), -1)
+        if self.kind == "last":
+            return np.where(x >= self.m, x % 10, -1)
+        return np.where(x >= max(self.m, 10), x % 100, -1)
 
 
-def _second_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    lo = max(m, 10)
-    return lambda x: np.where(x >= lo, second_digits(x), -1)
+def _first_code(m: int) -> DigitCode:
+    return DigitCode("first", m)
 
 
-def _last_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    return lambda x: np.where(x >= m, x % 10, -1)
+def _second_code(m: int) -> DigitCode:
+    return DigitCode("second", m)
 
 
-def _last_two_code(m: int) -> Callable[[np.ndarray], np.ndarray]:
-    lo = max(m, 10)
-    return lambda x: np.where(x >= lo, x % 100, -1)
+def _last_code(m: int) -> DigitCode:
+    return DigitCode("last", m)
+
+
+def _last_two_code(m: int) -> DigitCode:
+    return DigitCode("last_two", m)
 
 
 def percent_codes(

@@ -156,28 +156,32 @@ def run_chunks(
     chunk_size: int,
     rng: np.random.Generator,
     args: tuple[Any, ...] = (),
+    cells: int | None = None,
+    workers: int | None = None,
 ) -> np.ndarray:
     """Replicates in fixed chunks, each from its own child generator; stacked on axis 0.
 
-    ``func(chunk_rng, n_in_chunk, *args)`` returns the statistics of ``n_in_chunk``
-    replicates (first axis ``n_in_chunk``). The chunks (``chunk_size`` replicates, the
-    last one smaller) and their generators (``rng.spawn``, i.e. ``SeedSequence.spawn``)
-    depend only on ``n_total``, ``chunk_size`` and ``rng``, never on the number of
-    workers or on the memory batch size, so results are identical however the chunks
-    are run. This is the package's one batching entry point for Monte Carlo and
-    bootstrap replicates.
+    ``func(chunk_rng, n_in_chunk, *args)`` (a module-level function) returns the
+    statistics of ``n_in_chunk`` replicates (first axis ``n_in_chunk``). The chunks
+    (``chunk_size`` replicates, the last one smaller) and their generators
+    (``SeedSequence.spawn``) depend only on ``n_total``, ``chunk_size`` and ``rng``, never
+    on the number of workers or on the memory batch size, so results are identical
+    however the chunks are run: through :func:`electionstats._parallel.map_chunks`, on a
+    process pool when the job is large (``cells``: array cells one replicate touches,
+    e.g. the number of stations), else in this process. This is the package's one
+    batching entry point for Monte Carlo and bootstrap replicates.
 
     Examples
     --------
     >>> def draws(g, k):
     ...     return g.random(k)
-    >>> a = run_chunks(draws, 10, chunk_size=4, rng=np.random.default_rng(1))
-    >>> b = run_chunks(draws, 10, chunk_size=4, rng=np.random.default_rng(1))
+    >>> a = run_chunks(draws, 10, chunk_size=4, rng=np.random.default_rng(1), workers=1)
+    >>> b = run_chunks(draws, 10, chunk_size=4, rng=np.random.default_rng(1), workers=1)
     >>> a.shape, bool((a == b).all())
     ((10,), True)
     """
-    sizes = [min(chunk_size, n_total - start) for start in range(0, n_total, chunk_size)]
-    if not sizes:
-        raise ValueError("`n_total` must be a positive number of replicates.")
-    children = rng.spawn(len(sizes))
-    return np.concatenate([func(g, k, *args) for g, k in zip(children, sizes, strict=True)], axis=0)
+    from ._parallel import map_chunks
+
+    parts = map_chunks(func, n_total, chunk_size=chunk_size, rng=rng, args=args,
+                       workers=workers, cells=cells if cells is not None else 1)
+    return np.concatenate(parts, axis=0)

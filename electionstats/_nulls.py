@@ -398,6 +398,51 @@ def _category_probs(
     return q / q.sum(axis=1)[:, None]
 
 
+def _is_modular(spec: DigitSpec) -> bool:
+    """Last-digit and last-two-digit codes: the count modulo 10 or 100 (above a minimum)."""
+    return not spec.uses_percent and getattr(spec.code, "kind", "") in ("last", "last_two")
+
+
+def _modular_probs(spec: DigitSpec, d: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Exact category probabilities (rows, k + 1) of ``Binomial(d, r) mod M``.
+
+    ``P(X mod M = j) = (1/M) sum_t phi(t) exp(-2 pi i t j / M)`` with the binomial's
+    characteristic function ``phi(t) = (1 - r + r exp(2 pi i t / M))**d`` (a discrete
+    Fourier transform of length M = 10 or 100), so a station costs M complex powers
+    however large its count. Counts below the test's minimum are moved to the excluded
+    column from their binomial probabilities.
+    """
+    big_m = spec.k
+    theta = 2 * np.pi * np.arange(big_m // 2 + 1) / big_m  # half spectrum (Hermitian)
+    rc = r[:, None]
+    # (1 - r + r e^{i theta})**d in polar form: modulus**d and d * argument
+    re = 1 - rc + rc * np.cos(theta)[None, :]
+    im = rc * np.sin(theta)[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_mod = 0.5 * np.log(re * re + im * im) * d[:, None]
+    log_mod = np.where(d[:, None] == 0, 0.0, np.nan_to_num(log_mod, nan=0.0, neginf=-np.inf))
+    ang = np.arctan2(im, re) * d[:, None]
+    mod = np.exp(np.maximum(log_mod, -745.0)) * (log_mod > -700.0)
+    phi = mod * (np.cos(ang) - 1j * np.sin(ang))  # conjugate: the transform's sign
+    probs = np.clip(np.fft.irfft(phi, n=big_m, axis=1), 0.0, None)
+    q = np.zeros((d.size, big_m + 1))
+    q[:, 1:] = probs
+    lo = spec.min_count if spec.code.kind == "last" else max(spec.min_count, 10)
+    if lo > 0:
+        x, pmf = _row_pmf(d, r, 0.0, np.zeros_like(d), np.minimum(lo, d + 1))
+        # a rate of 0 or 1 is a point mass at 0 or d
+        at = np.where(r >= 1, d, 0)
+        point = ((r <= 0) | (r >= 1))[:, None]
+        pmf = np.where(point, (np.arange(pmf.shape[1])[None, :] == at[:, None]) & (at[:, None] < lo), pmf)
+        blocks = -(-pmf.shape[1] // big_m)
+        padded = np.zeros((d.size, blocks * big_m))
+        padded[:, : pmf.shape[1]] = pmf
+        below = padded.reshape(d.size, blocks, big_m).sum(axis=1)
+        q[:, 1:] = np.clip(q[:, 1:] - below, 0.0, None)
+        q[:, 0] = pmf.sum(axis=1)
+    return q / q.sum(axis=1)[:, None]
+
+
 @dataclasses.dataclass(frozen=True)
 class SizeAwareModel:
     """Sums over stations of the exact category probabilities under the size-aware null.
@@ -451,7 +496,18 @@ def size_aware_models(
         weight = np.ones(d.size)
     hi_all = int(max(model.trials.max(initial=0), model.counts.max(initial=0)))
     tables = [_code_table(sp, hi_all) for sp in specs]
-    if d.size:
+    modular = [_is_modular(sp) and model.dispersion == 0 for sp in specs]
+    for i, sp in enumerate(specs):
+        if not modular[i] or not d.size:
+            continue
+        rows_per = batch_rows(sp.k + 1)
+        for start in range(0, d.size, rows_per):
+            sl = slice(start, start + rows_per)
+            q = _modular_probs(sp, d[sl], r[sl])
+            w = weight[sl].astype(float)
+            s1[i] += w @ q
+            s2[i] += q.T @ (q * w[:, None])
+    if d.size and not all(modular):
         lo, hi = _windows(d, r, model.dispersion)
         width = hi - lo + 1
         order = np.argsort(width, kind="stable")
@@ -464,6 +520,8 @@ def size_aware_models(
             x, pmf = _row_pmf(d[rows], r[rows], model.dispersion, lo[rows], width[rows])
             w = weight[rows].astype(float)
             for i, sp in enumerate(specs):
+                if modular[i]:
+                    continue
                 q = _category_probs(sp, x, d[rows], pmf, cap, tables[i])
                 s1[i] += w @ q
                 s2[i] += q.T @ (q * w[:, None])
@@ -623,7 +681,7 @@ def montecarlo_null(
     hi = int(max(model.trials.max(initial=0), model.counts.max(initial=0)))
     table = _code_table(spec, hi)
     sims = run_chunks(_simulated_tallies_chunk, n_resamples, chunk_size=MC_CHUNK, rng=rng,
-                      args=(spec, model, cap, table))
+                      args=(spec, model, cap, table), cells=model.trials.size)
     n_sim = sims.sum(axis=1)
     ok = n_sim > 0
     sims, n_sim = sims[ok], n_sim[ok]

@@ -350,7 +350,7 @@ def resample_means(
     if cols.ndim == 1:
         cols = cols[:, None]
     return run_chunks(_resample_means_chunk, n_resamples, chunk_size=chunk_size, rng=rng,
-                      args=(cols,))
+                      args=(cols,), cells=cols.shape[0])
 
 
 def _central_from_raw(m1: np.ndarray, m2: np.ndarray, m3: np.ndarray, m4: np.ndarray) -> tuple:

@@ -9,11 +9,14 @@ categories, and compares the tally with a null model:
   distribution, a normal or exact test for a mean digit, and an exact binomial test for
   a share. Where expected cell counts are small the p-value is exact (enumerated or
   simulated from the reference multinomial).
-* ``null="montecarlo"`` -- a *size-aware* null: every station's count is redrawn from a
-  binomial (or beta-binomial) with the station's own denominator and rate, and the
-  statistic is recomputed. The reference therefore follows the data's count magnitudes,
-  which answers the critique of Deckert, Myagkov and Ordeshook (2011): what a digit
-  should look like depends on how large the counts are.
+* ``null="size-aware"`` -- every station's count is redrawn from a binomial (or
+  beta-binomial) with the station's own denominator and rate. The reference therefore
+  follows the data's count magnitudes, which answers the critique of Deckert, Myagkov
+  and Ordeshook (2011): what a digit should look like depends on how large the counts
+  are. The null is a sum of independent station indicators, so it is computed exactly
+  from each station's category probabilities (no simulation, no seed).
+* ``null="montecarlo"`` -- the same size-aware null simulated ``n_resamples`` times
+  (the tests check the two against each other).
 * ``null="bootstrap"`` -- the Election Forensics Toolkit's approach for mean and share
   statistics: a nonparametric bootstrap over stations, a "basic" interval, and
   significance when the interval excludes the reference value.
@@ -132,6 +135,20 @@ register(
 }""",
 )
 
+register(
+    "satterthwaite1946",
+    """@article{satterthwaite1946,
+  title = {An Approximate Distribution of Estimates of Variance Components},
+  author = {Satterthwaite, F. E.},
+  journal = {Biometrics Bulletin},
+  volume = {2},
+  number = {6},
+  pages = {110--114},
+  year = {1946},
+  doi = {10.2307/3002019}
+}""",
+)
+
 # ---------------------------------------------------------------------------------------
 # result
 
@@ -156,7 +173,7 @@ class DigitTestResult(Result):
         distribution tests.
     expected_value : float
         Mean of the statistic under the null used (equal to ``reference_value`` for the
-        reference and bootstrap nulls; the size-aware expectation for ``'montecarlo'``).
+        reference and bootstrap nulls; the size-aware expectation for the size-aware nulls).
     n : int
         Counts used.
     n_excluded : int
@@ -169,7 +186,7 @@ class DigitTestResult(Result):
         The same as frequencies.
     band_low, band_high : ndarray
         Per-category 95 % (``confidence_level``) range of the frequency under the null
-        (reference: binomial; montecarlo: simulation quantiles) or, for the bootstrap
+        (reference: binomial; size-aware: normal band of the exact variance; montecarlo: simulation quantiles) or, for the bootstrap
         null, the basic bootstrap interval of the observed frequency.
     residuals : ndarray
         Standardised residuals ``(observed_freq - expected_freq) / sd`` with the null's
@@ -223,6 +240,7 @@ class DigitTestResult(Result):
         "mebane2011",
         "phipson2010",
         "lancaster1961",
+        "satterthwaite1946",
     )
     null_hypothesis: ClassVar[str] = (
         "the digits of the counts follow the null model (the textbook reference, or what "
@@ -466,7 +484,7 @@ def _options_iv(
             raise ValueError(
                 "null='bootstrap' applies to mean and share statistics (a bootstrap "
                 "interval of a chi-square statistic has no reference value); use "
-                "null='reference' or null='montecarlo'."
+                "null='reference' or null='size-aware'."
             )
     else:
         alternative = check_alternative("two-sided" if alternative is None else alternative)
@@ -482,16 +500,19 @@ def _options_iv(
         raise ValueError(
             f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level})."
         )
-    if null == "montecarlo":
+    if null in ("size-aware", "montecarlo"):
         if data.denominator is None:
             raise ValueError(
-                "null='montecarlo' redraws every count from a binomial with the station's "
+                f"null={null!r} redraws every count from a binomial with the station's "
                 "own denominator; pass `denominator=` (e.g. the station's valid votes or "
                 "ballots for a party's count, registered voters for a turnout count)."
             )
     if dispersion is not None:
-        if null != "montecarlo":
-            raise ValueError("`dispersion` only applies to null='montecarlo'.")
+        if null not in ("size-aware", "montecarlo"):
+            raise ValueError(
+                "`dispersion` only applies to the size-aware nulls (null='size-aware' or "
+                "'montecarlo')."
+            )
         if not 0 <= dispersion < 1:
             raise ValueError(
                 f"`dispersion` (the beta-binomial intra-class correlation) must be in [0, 1) "
@@ -625,12 +646,12 @@ def _test(
 # ---------------------------------------------------------------------------------------
 # public tests
 
-_COMMON_PARAMS = """null : {'reference', 'montecarlo', 'bootstrap'}
-        ``'reference'`` (default): the textbook reference. ``'montecarlo'``: the
-        size-aware null; every count is redrawn from ``Binomial(denominator, rate)``
-        and the statistic recomputed (needs ``denominator``). ``'bootstrap'``: the
-        Election Forensics Toolkit's basic bootstrap interval over stations (mean and
-        share statistics only).
+_COMMON_PARAMS = """null : {'reference', 'size-aware', 'montecarlo', 'bootstrap'}
+        ``'reference'`` (default): the textbook reference. ``'size-aware'``: every
+        count is redrawn from ``Binomial(denominator, rate)`` (needs ``denominator``),
+        computed exactly. ``'montecarlo'``: the same null simulated ``n_resamples``
+        times. ``'bootstrap'``: the Election Forensics Toolkit's basic bootstrap
+        interval over stations (mean and share statistics only).
     denominator : array_like of int, optional
         Each count's number of trials for the size-aware null: the station's valid
         votes or ballots for a party's count, registered voters for a turnout count.
@@ -649,10 +670,12 @@ _COMMON_PARAMS = """null : {'reference', 'montecarlo', 'bootstrap'}
         distribution fitted by moments to all stations' rates (a beta-binomial);
         calibrated when rates are beta-like, but rate heterogeneity one beta cannot
         describe (regions, two modes) then also shows as a departure. ``'auto'``
-        (default): ``'fitted'`` for first- and second-digit tests, ``'plugin'`` otherwise.
+        (default): ``'fitted'`` for first- and second-digit tests and for rounded
+        percentages (whose units digit is a leading digit of the share), ``'plugin'``
+        otherwise.
     n_resamples : int
         Monte Carlo replicates, bootstrap resamples, or reference-multinomial draws
-        (default 999).
+        (default 1,000; not used by ``null='size-aware'``).
     confidence_level : float
         Level of the null band and of the bootstrap interval (default 0.95).
     nan_policy : {'raise', 'omit'}
@@ -663,18 +686,28 @@ _COMMON_PARAMS = """null : {'reference', 'montecarlo', 'bootstrap'}
 
 
 
-_MC_NOTES = """p-values of the size-aware null (``null='montecarlo'``, ``B = n_resamples``):
-    for chi-square and G statistics, ``(1 + #{replicates >= observed}) / (1 + B)``
-    (Phipson and Smyth 2010, :doi:`10.2202/1544-6115.1585`), valid at every ``B``; the expected frequencies average the
-    ``B`` replicates and the observed tally, so data and replicates stay exchangeable.
-    For mean digits and shares, which take few distinct values so that many replicates
-    tie with the observed value, the mid-p value ``(#{more extreme} + (#{tied} + 1) / 2)
-    / (1 + B)`` (Lancaster 1961, :doi:`10.1080/01621459.1961.10482105`), doubled for two-sided tests. Counting every tie in full
-    is valid but conservative (a 5 % test then rejects about 2-3 % of clean elections);
-    the mid-p value is close to uniform but not guaranteed to stay below the nominal
-    level. In the package's calibration study (1,000 simulated clean elections of 300
-    stations) every size-aware test rejects between 3.5 % and 6.5 % at 5 %. The
-    ``pvalue_method`` field says which p-value was used."""
+_MC_NOTES = """The exact size-aware null (``null='size-aware'``): each station's probability of
+    every digit category is summed from its binomial (beta-binomial) probability mass
+    function, or for last digits read off its characteristic function; the tally is a
+    sum of independent station indicators, so its exact mean and covariance follow. Mean
+    digits and shares (a ratio of two such sums when counts below the test's minimum
+    are excluded) get the normal tail of their exact mean and variance (delta method);
+    chi-square and G statistics against the null's expectation get the chi-square
+    distribution with the null's exact mean and variance (Satterthwaite 1946,
+    :doi:`10.2307/3002019`).
+
+    The simulated null (``null='montecarlo'``, ``B = n_resamples``): for chi-square and
+    G statistics, ``(1 + #{replicates >= observed}) / (1 + B)`` (Phipson and Smyth
+    2010, :doi:`10.2202/1544-6115.1585`), valid at every ``B``; the expected
+    frequencies average the ``B`` replicates and the observed tally. For mean digits and
+    shares, which take few distinct values so that many replicates tie with the
+    observed value, the mid-p value ``(#{more extreme} + (#{tied} + 1) / 2) / (1 + B)``
+    (Lancaster 1961, :doi:`10.1080/01621459.1961.10482105`), doubled for two-sided
+    tests. Replicates come in fixed chunks, each from a generator spawned from ``rng``,
+    so results do not depend on the number of workers. In the package's calibration
+    study (1,000 simulated clean elections of 300 stations) every size-aware test
+    rejects between 3.5 % and 6.5 % at 5 %. The ``pvalue_method`` field says which
+    p-value was used."""
 
 
 def first_digit_test(
@@ -697,7 +730,7 @@ def first_digit_test(
 
     Null hypothesis: the first significant digits of the counts follow Benford's law,
     ``P(d) = log10(1 + 1/d)`` (``null='reference'``), or the distribution that binomial
-    counts of the same sizes and rates produce (``null='montecarlo'``).
+    counts of the same sizes and rates produce (``null='size-aware'``).
 
     Parameters
     ----------
@@ -793,7 +826,7 @@ def second_digit_test(
 
     Null hypothesis: the second significant digits of the counts follow Benford's
     second-digit law, ``P(d) = sum_k log10(1 + 1/(10k + d))`` (mean 4.1874), or what
-    binomial counts of the same sizes and rates produce (``null='montecarlo'``).
+    binomial counts of the same sizes and rates produce (``null='size-aware'``).
 
     Parameters
     ----------
@@ -827,7 +860,7 @@ def second_digit_test(
     -----
     The mean second digit of real vote counts depends on the counts' sizes and on
     ordinary features of elections (strategic voting, station size), so the reference
-    value 4.187 is only a benchmark (Mebane 2011); ``null='montecarlo'`` gives the
+    value 4.187 is only a benchmark (Mebane 2011); ``null='size-aware'`` gives the
     size-aware expectation. A departure is a reason to look closer, never proof of fraud.
 
     {mc_notes}
@@ -887,7 +920,7 @@ def last_digit_test(
 
     Null hypothesis: the last digits of the counts are uniform on 0..9 (mean 4.5), or
     distributed as binomial counts of the same sizes and rates make them
-    (``null='montecarlo'``).
+    (``null='size-aware'``).
 
     Parameters
     ----------
@@ -977,7 +1010,7 @@ def zero_five_test(
 
     Null hypothesis: a count ends in 0 or 5 with probability 0.2 (uniform last digit),
     or as often as binomial counts of the same sizes and rates do
-    (``null='montecarlo'``).
+    (``null='size-aware'``).
 
     Parameters
     ----------
@@ -1151,7 +1184,7 @@ def last_two_digits_test(
     (00, 11, ..., 99) occurs with probability 0.10 and an adjacent pair (digits one
     apart on the circle 0-1-...-9-0, e.g. 23, 98 or 90) with probability 0.20; or the
     pairs occur as in binomial counts of the same sizes and rates
-    (``null='montecarlo'``).
+    (``null='size-aware'``).
 
     Parameters
     ----------
@@ -1265,7 +1298,7 @@ def digit_tests(
     counts : array_like of int
         Non-negative whole-number counts.
     denominator : array_like of int, optional
-        Needed for ``null='montecarlo'`` and for the percentage test.
+        Needed for the size-aware nulls and for the percentage test.
     tests : sequence of str, optional
         Any of ``'first'`` (:func:`first_digit_test`), ``'second'``
         (:func:`second_digit_test`, mean), ``'last'`` (:func:`last_digit_test`),

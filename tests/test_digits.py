@@ -244,7 +244,7 @@ def test_nan_omit_is_reported_and_nullable_series_accepted():
         ({"statistic": "median"}, "`statistic` must be"),
         ({"min_count": -1}, "`min_count` must be a non-negative integer"),
         ({"alternative": "less"}, "distribution tests are one-sided"),
-        ({"dispersion": 0.1}, "only applies to null='montecarlo'"),
+        ({"dispersion": 0.1}, "only applies to the size-aware nulls"),
         ({"denominator": [1, 2]}, "one value per count"),
     ],
 )
@@ -526,3 +526,90 @@ def test_degenerate_bootstrap_warns():
     with pytest.warns(SmallSampleWarning, match="bootstrap replicates are all equal"):
         r = zero_five_test([3, 13, 23], null="bootstrap", rng=0)
     assert "all equal" in r.notes
+
+
+# ----------------------------------------------------------------------------- exact size-aware null
+
+
+def test_exact_size_aware_null_matches_binomial_closed_form():
+    # 400 stations, each count ~ Binomial(20, 0.5): the share ending in 0 or 5 has mean
+    # P05 = sum of binomial probabilities and variance P05 (1 - P05) / 400, exactly.
+    from scipy import stats
+
+    k = np.arange(21)
+    pmf = stats.binom.pmf(k, 20, 0.5)
+    p05 = pmf[k % 5 == 0].sum()
+    d, c = np.full(400, 20), np.full(400, 10)
+    z = zero_five_test(c, null="size-aware", denominator=d)
+    assert z.expected_value == pytest.approx(p05, rel=1e-12)
+    zs = (z.statistic - p05) / np.sqrt(p05 * (1 - p05) / 400)
+    assert z.pvalue == pytest.approx(2 * stats.norm.sf(abs(zs)), rel=1e-9)
+    m = last_digit_test(c, statistic="mean", null="size-aware", denominator=d)
+    assert m.expected_value == pytest.approx((k % 10) @ pmf, rel=1e-12)
+    np.testing.assert_allclose(m.expected_freq, np.bincount(k % 10, weights=pmf), rtol=1e-12)
+    assert "exact" in z.pvalue_method and z.null_distribution is None
+
+
+def test_exact_modular_probabilities_agree_with_the_pmf_sum():
+    # Two independent computations of each station's last-digit probabilities: the
+    # characteristic function (discrete Fourier transform) and the sum of the pmf.
+    from electionstats import _digitcore, _nulls
+
+    rng = np.random.default_rng(5)
+    reg = rng.integers(0, 3001, 400)
+    c = rng.binomial(reg, rng.beta(30, 20, 400))
+    reg[:3], c[:3] = 0, 0  # denominator 0: held fixed
+    c[3:5] = reg[3:5]  # rate 1: a point mass
+    model = _nulls.rate_model(c, reg)
+    for spec in (_digitcore.last_spec("distribution", None), _digitcore.last_two_spec("repeated", None)):
+        assert _nulls._is_modular(spec)
+        fourier = _nulls.size_aware_model(spec, model)
+        q = np.zeros((model.counts.size, spec.k + 1))
+        for i in np.flatnonzero(~model.fixed):  # brute force, station by station
+            x = np.arange(reg[i] + 1)
+            p = stats_binom_pmf(x, reg[i], model.rate[i])
+            np.add.at(q[i], spec.code(x) + 1, p)
+        q[model.fixed, spec.code(c[model.fixed]) + 1] = 1
+        np.testing.assert_allclose(fourier.s1, q.sum(axis=0), atol=1e-9)
+        np.testing.assert_allclose(fourier.s2, q.T @ q, atol=1e-9)
+
+
+def stats_binom_pmf(x, n, p):
+    from scipy import stats
+
+    return stats.binom.pmf(x, n, p)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c, d, **k: second_digit_test(c, denominator=d, **k),
+        lambda c, d, **k: first_digit_test(c, denominator=d, **k),
+        lambda c, d, **k: last_digit_test(c, denominator=d, **k),
+        lambda c, d, **k: zero_five_test(c, denominator=d, **k),
+        lambda c, d, **k: percent_zero_five_test(c, d, **k),
+        lambda c, d, **k: last_two_digits_test(c, statistic="adjacent", denominator=d, **k),
+    ],
+)
+def test_exact_size_aware_null_agrees_with_its_simulation(call):
+    rng = np.random.default_rng(21)
+    c, d = _clean_election(rng, 800)
+    exact = call(c, d, null="size-aware")
+    sim = call(c, d, null="montecarlo", n_resamples=2000, rng=4)
+    # expected frequencies: within 4 Monte Carlo standard errors of the simulation mean
+    se = np.sqrt(exact.expected_freq * (1 - exact.expected_freq) / exact.n / 2000)
+    assert np.all(np.abs(exact.expected_freq - sim.expected_freq) <= 4 * se + 1e-12)
+    assert abs(exact.pvalue - sim.pvalue) < 0.06
+    if exact._kind != "distribution":
+        assert exact.expected_value == pytest.approx(sim.expected_value, abs=3 * np.std(sim.null_distribution) / np.sqrt(2000) + 1e-9)
+
+
+def test_size_aware_null_with_every_station_fixed_warns():
+    c = np.array([30, 45, 70, 12])
+    d = np.array([10, 0, 20, 5])  # every count above its denominator or over 0
+    with pytest.warns(SmallSampleWarning, match="every one of the 4 stations is held fixed"):
+        r = zero_five_test(c, null="size-aware", denominator=d)
+    assert np.isnan(r.pvalue)
+    with pytest.warns(SmallSampleWarning, match="held fixed"):
+        r = zero_five_test(c, null="montecarlo", denominator=d, n_resamples=50, rng=0)
+    assert np.isnan(r.pvalue)
