@@ -114,6 +114,11 @@ _RULE_TEXT = {
         "party votes add up to more than the ballots found (no `valid` column given)"
     ),
     "counted_above_found": "valid + invalid ballots exceed the ballots found in the boxes",
+    "found_above_issued": (
+        "more ballots were found in the boxes than were issued (legitimate where postal or "
+        "early votes go into the box without being issued at the station; then turnout "
+        "from ballots issued is too low there)"
+    ),
 }
 
 
@@ -176,6 +181,12 @@ def consistency_report(
                 counted,
                 data["ballots_found"].to_numpy(),
             )
+        )
+    if {"ballots_found", "ballots_issued"} <= set(data.columns):
+        found = data["ballots_found"].to_numpy()
+        issued = data["ballots_issued"].to_numpy()
+        checks.append(
+            ("found_above_issued", found > issued, "ballots_found > ballots_issued", found, issued)
         )
     frames = []
     for rule, mask, comparison, left, right in checks:

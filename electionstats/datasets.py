@@ -181,7 +181,9 @@ def load(name: str, *, data_home: str | os.PathLike | None = None) -> Election:
     turnout numerator), ``invalid`` = invalid ballot papers + invalid votes, ``valid`` =
     valid votes; candidates by surname; regions voivodeship, county, municipality;
     extra ``station_type``, ``area_type``. The 4 stations abroad that did not report are
-    excluded and listed.
+    excluded and listed. Turnout defaults to ballots found (``e.defaults``), the PKW's
+    definition: 21,725 stations have more ballots in the urn than issued in person, and
+    88 postal-only stations have none issued.
 
     Albania (EFToolkit example): ``registered``, ``ballots_found`` (the file's
     ``Ballots``), party codes ``C007`` ... ``C072`` (C035 = Socialist Party, C050 =
@@ -207,6 +209,15 @@ def load(name: str, *, data_home: str | os.PathLike | None = None) -> Election:
 
 
 # ---------------------------------------------------------------------------- parsers
+def _defaults(entry: dict[str, str]) -> dict[str, str]:
+    """The registry's ``defaults`` column (``turnout=ballots_found;base=valid``) as a dict."""
+    text = entry.get("defaults")
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    pairs = (item.split("=", 1) for item in text.split(";") if item.strip())
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
 def _source(entry: dict[str, str]) -> str:
     return f"{entry['title']}. File {entry['file']} from {entry['url']} (sha256 {entry['sha256'][:12]}...)"
 
@@ -344,6 +355,7 @@ def _parse_russia(path: Path, *, name: str, entry: dict[str, str]) -> Election:
         name=name,
         source=_source(entry),
         leader=entry["leader"],
+        defaults=_defaults(entry),
         labels={v: k for k, v in parties.items()},
     )
 
@@ -373,6 +385,7 @@ def _parse_poland(path: Path, *, name: str, entry: dict[str, str]) -> Election:
         name=name,
         source=_source(entry),
         leader=entry["leader"],
+        defaults=_defaults(entry),
         labels={v: k for k, v in surnames.items()},
     )
 
@@ -393,6 +406,7 @@ def _parse_albania(path: Path, *, name: str, entry: dict[str, str]) -> Election:
         name=name,
         source=_source(entry),
         leader=entry["leader"],
+        defaults=_defaults(entry),
         labels={"C035": "Socialist Party (PS)", "C050": "Democratic Party (PD)",
                 "C032": "Socialist Movement for Integration (LSI)"},
     )
@@ -425,6 +439,7 @@ def _parse_georgia(path: Path, *, name: str, entry: dict[str, str]) -> Election:
         name=name,
         source=_source(entry),
         leader=entry["leader"],
+        defaults=_defaults(entry),
     )
 
 

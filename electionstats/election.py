@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -10,16 +9,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._results import format_value
-from ._validation import ElectionDataError, coerce_counts, consistency_report, show_ids
+from ._results import Summary, format_number
+from ._validation import coerce_counts, consistency_report, show_ids
 from ._warnings import DataQualityWarning
+from .errors import ElectionDataError
 
-__all__ = ["COUNT_ROLES", "Election", "ElectionDataError"]
-
+__all__ = [
+    "BASE_PREFERENCE",
+    "COUNT_ROLES",
+    "DEFAULT_KEYS",
+    "Election",
+    "ElectionDataError",
+    "TURNOUT_PREFERENCE",
+]
 #: Count roles in canonical order. ``ballots_issued``: ballots handed to voters (turnout
 #: as election commissions usually define it); ``ballots_found``: ballots taken from the
 #: boxes; ``valid`` / ``invalid``: ballots counted as valid / invalid.
 COUNT_ROLES = ("registered", "ballots_issued", "ballots_found", "valid", "invalid")
+
+#: Turnout numerator of :meth:`Election.turnout` when neither the call nor the dataset
+#: names one: ballots issued (the commissions' usual definition), then ballots found, ...
+TURNOUT_PREFERENCE = ("ballots_issued", "ballots_found", "valid+invalid", "valid")
+#: Base of :meth:`Election.share` when neither the call nor the dataset names one.
+BASE_PREFERENCE = ("valid", "valid+invalid", "ballots_found", "ballots_issued")
+#: What a dataset can declare a default for (``Election.defaults``).
+DEFAULT_KEYS = ("turnout", "base", "party")
 
 _MISSING_POLICIES = ("raise", "exclude", "zero")
 _CONSISTENCY_POLICIES = ("warn", "raise", "report")
@@ -67,6 +81,11 @@ class Election:
         Short name and provenance of the data.
     leader : str or None
         The party analyses default to (the official winner for bundled datasets).
+    defaults : dict
+        What the dataset declares about itself: ``'turnout'`` (the turnout numerator,
+        e.g. ``'ballots_found'`` for Poland, whose urns include postal votes), ``'base'``
+        (the base of vote shares) and ``'party'``. :meth:`resolve_turnout`,
+        :meth:`resolve_base` and :meth:`resolve_party` use them when a call names none.
 
     Examples
     --------
@@ -76,14 +95,14 @@ class Election:
     ...                    "ballots": [60, 150, 90], "A": [40, 100, 30], "B": [18, 45, 55]})
     >>> e = es.Election.from_frame(df, station_id="id", registered="reg",
     ...                            ballots_found="ballots", valid=["A", "B"], parties=["A", "B"])
-    >>> e.turnout(numerator="ballots_found").round(3).tolist()
+    >>> e.turnout().round(3).tolist()  # the only ballots column: ballots found
     [0.6, 0.75, 0.6]
     >>> float(round(e.totals()["A"] / e.totals()["valid"], 4))
     0.5903
     """
 
     __slots__ = ("_data", "_excluded", "_frozen", "_report", "leader", "labels", "name",
-                 "parties", "regions", "roles", "source", "extra")
+                 "parties", "regions", "roles", "source", "extra", "defaults")
 
     def __init__(
         self,
@@ -98,6 +117,7 @@ class Election:
         source: str = "",
         leader: str | None = None,
         labels: Mapping[str, str] | None = None,
+        defaults: Mapping[str, str] | None = None,
     ) -> None:
         # Internal constructor: ``data`` must already be canonical and validated.
         object.__setattr__(self, "_frozen", False)
@@ -116,6 +136,7 @@ class Election:
         self.source = source
         self.leader = leader
         self.labels = dict(labels or {})
+        self.defaults = dict(defaults or {})
         self._frozen = True
 
     def __setattr__(self, key: str, value: Any) -> None:
@@ -147,6 +168,7 @@ class Election:
         source: str = "",
         leader: str | None = None,
         labels: Mapping[str, str] | None = None,
+        defaults: Mapping[str, str] | None = None,
     ) -> Election:
         """Build a validated station table from a DataFrame.
 
@@ -183,6 +205,11 @@ class Election:
             Default party for analyses; by default the party with the most votes.
         labels : dict, optional
             Long names of the parties (e.g. the names printed on the ballot).
+        defaults : dict, optional
+            Declared defaults ``{'turnout': ..., 'base': ..., 'party': ...}``, e.g.
+            ``{'turnout': 'ballots_found'}`` where the boxes hold postal votes that were
+            never "issued" at the station. Each must name roles (a sum such as
+            ``'valid+invalid'`` is allowed) or, for ``'party'``, a party.
 
         Returns
         -------
@@ -354,7 +381,12 @@ class Election:
                 stacklevel=2,
             )
             report = pd.concat([report, cells], ignore_index=True)
-        return cls(
+        if leader is not None and leader not in party_map.values():
+            raise ElectionDataError(
+                f"`leader`={leader!r} is not a party of this election; parties are "
+                f"{list(party_map.values())}."
+            )
+        out = cls(
             table,
             parties=list(party_map.values()),
             regions=list(region_map.values()),
@@ -366,6 +398,26 @@ class Election:
             leader=leader,
             labels=labels,
         )
+        out._check_defaults(defaults)
+        return out
+
+    def _check_defaults(self, defaults: Mapping[str, str] | None) -> None:
+        if not defaults:
+            return
+        if not isinstance(defaults, Mapping):
+            raise TypeError(f"`defaults` must be a dict (got {type(defaults).__name__}).")
+        unknown = sorted(set(defaults) - set(DEFAULT_KEYS))
+        if unknown:
+            raise ValueError(
+                f"`defaults` has unknown key(s) {unknown}; allowed: {list(DEFAULT_KEYS)}."
+            )
+        checked = {}
+        for key, value in defaults.items():
+            if key == "party":
+                checked[key] = self.resolve_party(value)
+            else:
+                checked[key] = self._role_expression(value, f"defaults[{key!r}]")
+        object.__setattr__(self, "defaults", checked)
 
     # ------------------------------------------------------------------ access
     @property
@@ -388,12 +440,8 @@ class Election:
 
     @property
     def default_party(self) -> str:
-        """:attr:`leader` if set, else the party with the most votes."""
-        if self.leader is not None:
-            return self.leader
-        if not self.parties:
-            raise ValueError("this election has no party columns.")
-        return str(self._data[list(self.parties)].sum().idxmax())
+        """The party analyses use when none is named (see :meth:`resolve_party`)."""
+        return self.resolve_party(None)
 
     def validation_report(self) -> pd.DataFrame:
         """Rows that break a consistency rule (kept in the table), one row per station and rule.
@@ -403,22 +451,130 @@ class Election:
         """
         return self._report.copy()
 
-    def _resolve(self, expr: str, what: str) -> np.ndarray:
-        """Counts for a role, a party, or a sum written ``'valid+invalid'``."""
+    # ------------------------------------------------------------------ what the table means
+    def _parts(self, expr: Any, what: str) -> list[str]:
+        """The count columns of ``expr``: a role, a party, or a sum ``'valid+invalid'``."""
         if not isinstance(expr, str):
             raise TypeError(f"`{what}` must be a role or party name (got {expr!r}).")
-        total = None
-        parts = [expr.strip()] if expr.strip() in self.parties else expr.split("+")
-        for part in (p.strip() for p in parts):
+        name = expr.strip()
+        parts = [name] if name in self.parties else [p.strip() for p in name.split("+")]
+        for part in parts:
             if part not in self._data.columns or part in self.regions or part in self.extra:
                 options = list(self.roles) + list(self.parties)
                 raise KeyError(
                     f"`{what}`={expr!r}: {part!r} is not a count column of this election; "
                     f"choose from {options} (sums like 'valid+invalid' are allowed)."
                 )
-            values = self._data[part].to_numpy()
-            total = values if total is None else total + values
+        return parts
+
+    def _role_expression(self, expr: Any, what: str) -> str:
+        """Validate an expression made of count roles and return it normalised."""
+        parts = self._parts(expr, what)
+        not_roles = [p for p in parts if p not in self.roles]
+        if not_roles:
+            raise KeyError(
+                f"`{what}`={expr!r}: {not_roles} are parties, not ballot counts; choose from "
+                f"the roles {list(self.roles)} (sums like 'valid+invalid' are allowed)."
+            )
+        return "+".join(parts)
+
+    def _resolve(self, expr: str, what: str) -> np.ndarray:
+        """Counts for a role, a party, or a sum written ``'valid+invalid'``."""
+        parts = self._parts(expr, what)
+        total = self._data[parts[0]].to_numpy()
+        for part in parts[1:]:
+            total = total + self._data[part].to_numpy()
         return total
+
+    def _resolve_role(
+        self, value: str | None, key: str, prefer: Sequence[str], what: str
+    ) -> str:
+        if value is not None:
+            return self._role_expression(value, what)
+        if key in self.defaults:
+            return self.defaults[key]
+        for candidate in prefer:
+            if all(p.strip() in self.roles for p in candidate.split("+")):
+                return "+".join(p.strip() for p in candidate.split("+"))
+        raise ElectionDataError(
+            f"no `{what}` given and this election has none of {list(prefer)} (its roles are "
+            f"{list(self.roles)}); pass {what}= naming a role or a sum such as 'valid+invalid'."
+        )
+
+    def resolve_turnout(
+        self,
+        turnout: str | None = None,
+        *,
+        prefer: Sequence[str] = ("ballots_found", "ballots_issued"),
+    ) -> str:
+        """The turnout numerator an analysis uses, decided in one place.
+
+        Parameters
+        ----------
+        turnout : str, optional
+            The caller's choice: a role or a sum of roles (``'valid+invalid'``); it is
+            validated and returned normalised.
+        prefer : sequence of str
+            The method's own preference (a constant at the method), used when neither the
+            call nor the dataset (``defaults['turnout']``) names one: the first whose
+            roles all exist.
+
+        Returns
+        -------
+        str
+
+        Raises
+        ------
+        KeyError
+            ``turnout`` names a column that is not a ballot role.
+        ElectionDataError
+            Nothing given and none of ``prefer`` exists.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import electionstats as es
+        >>> df = pd.DataFrame({"reg": [100], "issued": [60], "found": [70], "A": [70]})
+        >>> e = es.Election.from_frame(df, registered="reg", ballots_issued="issued",
+        ...                            ballots_found="found", parties=["A"], consistency="report")
+        >>> e.resolve_turnout(), e.resolve_turnout(prefer=("ballots_issued",))
+        ('ballots_found', 'ballots_issued')
+        >>> e.resolve_turnout(" ballots_issued ")
+        'ballots_issued'
+        """
+        return self._resolve_role(turnout, "turnout", prefer, "turnout")
+
+    def resolve_base(
+        self, base: str | None = None, *, prefer: Sequence[str] = BASE_PREFERENCE
+    ) -> str:
+        """The base of vote shares an analysis uses (as :meth:`resolve_turnout`).
+
+        The caller's ``base``, else the dataset's ``defaults['base']``, else the first of
+        ``prefer`` (default: valid, valid + invalid, ballots found, ballots issued) whose
+        roles exist.
+        """
+        return self._resolve_role(base, "base", prefer, "base")
+
+    def resolve_party(self, party: str | None = None) -> str:
+        """The party an analysis uses: the caller's (checked), else the dataset's default,
+        else :attr:`leader`, else the party with the most votes.
+
+        Raises
+        ------
+        KeyError
+            ``party`` is not a party of this election.
+        """
+        if party is not None:
+            if not isinstance(party, str) or party not in self.parties:
+                raise KeyError(f"party {party!r} not found; parties are {list(self.parties)}.")
+            return party
+        if "party" in self.defaults:
+            return self.defaults["party"]
+        if self.leader is not None:
+            return self.leader
+        if not self.parties:
+            raise ValueError("this election has no party columns.")
+        return str(self._data[list(self.parties)].sum().idxmax())
 
     def counts(self, column: str) -> np.ndarray:
         """The int64 counts of a role or party (or a sum such as ``'valid+invalid'``)."""
@@ -432,14 +588,18 @@ class Election:
             out = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
         return pd.Series(out, index=self._data.index, name=f"{numerator}/{denominator}")
 
-    def turnout(self, numerator: str = "ballots_issued", denominator: str = "registered") -> pd.Series:
+    def turnout(
+        self, numerator: str | None = None, denominator: str = "registered"
+    ) -> pd.Series:
         """Turnout per station, ``numerator / denominator`` (NaN where the denominator is 0).
 
         Parameters
         ----------
-        numerator : str
-            ``'ballots_issued'`` (default; the commissions' usual definition),
-            ``'ballots_found'``, ``'valid'``, or a sum such as ``'valid+invalid'``.
+        numerator : str, optional
+            ``'ballots_issued'``, ``'ballots_found'``, ``'valid'``, or a sum such as
+            ``'valid+invalid'``. Default: the dataset's declared turnout (Poland: ballots
+            found, which include postal votes), else :data:`TURNOUT_PREFERENCE` (ballots
+            issued first, the commissions' usual definition).
         denominator : str
             Usually ``'registered'``.
 
@@ -448,22 +608,22 @@ class Election:
         Values above 1 are kept (stations with voters added on the day); see
         :meth:`validation_report`.
         """
+        numerator = self.resolve_turnout(numerator, prefer=TURNOUT_PREFERENCE)
         return self.ratio(numerator, denominator).rename("turnout")
 
-    def share(self, party: str | None = None, base: str = "valid") -> pd.Series:
+    def share(self, party: str | None = None, base: str | None = None) -> pd.Series:
         """A party's share of ``base`` per station (NaN where the base is 0).
 
         Parameters
         ----------
         party : str, optional
-            Party column; default :attr:`default_party`.
-        base : str
-            ``'valid'`` (default), ``'valid+invalid'``, ``'ballots_found'``,
-            ``'ballots_issued'`` or ``'registered'``.
+            Party column; default :meth:`resolve_party`.
+        base : str, optional
+            ``'valid'``, ``'valid+invalid'``, ``'ballots_found'``, ``'ballots_issued'`` or
+            ``'registered'``; default :meth:`resolve_base` (valid votes where known).
         """
-        party = self.default_party if party is None else party
-        if party not in self.parties:
-            raise KeyError(f"party {party!r} not found; parties are {list(self.parties)}.")
+        party = self.resolve_party(party)
+        base = self.resolve_base(base)
         return self.ratio(party, base).rename(f"share_{party}")
 
     def totals(self) -> pd.Series:
@@ -520,6 +680,18 @@ class Election:
             source=self.source,
             leader=self.leader,
             labels=self.labels,
+            defaults=self.defaults,
+        )
+
+    def _levels(self, level: str) -> list[str]:
+        """The region levels a unit at ``level`` is named within (itself last)."""
+        if level in self.regions:
+            return list(self.regions[: self.regions.index(level) + 1])
+        if level in self.extra:
+            return [level]
+        raise KeyError(
+            f"`level`={level!r} is not a region level of this election; levels: "
+            f"{list(self.regions)} (extra columns {list(self.extra)} also work)."
         )
 
     def _unit_keys(self, level: str) -> tuple[np.ndarray, list[str]]:
@@ -530,19 +702,11 @@ class Election:
         values with ``" | "``, a missing value written ``"(missing)"``. A top level or an
         extra column keeps its own values (missing stays NaN).
         """
-        if level in self.regions:
-            levels = list(self.regions[: self.regions.index(level) + 1])
-        elif level in self.extra:
-            levels = [level]
-        else:
-            raise KeyError(
-                f"`level`={level!r} is not a region level of this election; levels: "
-                f"{list(self.regions)} (extra columns {list(self.extra)} also work)."
-            )
+        levels = self._levels(level)
         if len(levels) == 1:
             return self._data[level].to_numpy(), levels
         parts = [
-            self._data[c].astype(object).map(lambda v: "(missing)" if pd.isna(v) else str(v))
+            self._data[c].astype(object).where(self._data[c].notna(), "(missing)").astype(str)
             for c in levels
         ]
         keys = parts[0]
@@ -550,39 +714,89 @@ class Election:
             keys = keys + " | " + part
         return keys.to_numpy(dtype=object), levels
 
-    def groups(self, level: str) -> Iterator[tuple[Any, Election]]:
-        """Iterate over ``(unit, Election of its stations)`` for a region level.
+    def group_keys(self, level: str | None) -> tuple[np.ndarray, list[Any]]:
+        """Group code of every station at a region level, and the group labels.
 
-        Units of a lower level are keyed within their upper levels, as in
-        :meth:`by_region` (``'Region | District'``), so same-named units of different
-        regions stay apart. Stations with a missing region value form one group of their
-        own, so every station is in exactly one group.
+        The one grouping every ``by=`` uses. Units of a lower level are keyed within their
+        upper levels (``'Region | District'``), so same-named units of different regions
+        stay apart; stations with a missing value form a group of their own, so every
+        station is in exactly one group. Groups are numbered in order of first appearance.
+
+        Parameters
+        ----------
+        level : str or None
+            A region level or an extra column; None puts every station in one group
+            labelled ``'all'``.
+
+        Returns
+        -------
+        codes : ndarray of int64, shape (n_stations,)
+            ``labels[codes[i]]`` is station ``i``'s group.
+        labels : list
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import electionstats as es
+        >>> df = pd.DataFrame({"r": ["N", "N", "S", "S"], "d": ["Central", "East", "Central", None],
+        ...                    "A": [1, 2, 3, 4]})
+        >>> e = es.Election.from_frame(df, parties=["A"], region=["r", "d"])
+        >>> codes, labels = e.group_keys("d")
+        >>> codes.tolist(), labels
+        ([0, 1, 2, 3], ['N | Central', 'N | East', 'S | Central', 'S | (missing)'])
         """
+        if level is None:
+            return np.zeros(len(self._data), dtype=np.int64), ["all"]
         keys, _ = self._unit_keys(level)
         codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+        return codes.astype(np.int64), list(uniques)
+
+    def groups(self, level: str | None) -> Iterator[tuple[Any, Election]]:
+        """Iterate over ``(unit, Election of its stations)`` for a region level.
+
+        The groups of :meth:`group_keys` (lower levels keyed within upper ones, missing
+        values a group of their own), in order of first appearance.
+        """
+        codes, labels = self.group_keys(level)
         order = np.argsort(codes, kind="stable")
-        bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))
-        start = 0
-        for code, value in enumerate(uniques):
-            mask = np.zeros(len(keys), dtype=bool)
-            mask[order[start : bounds[code]]] = True
-            start = bounds[code]
-            yield value, self.subset(mask, name=f"{self.name} [{level}={value}]")
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(labels)))])
+        # The validation report is split once (not filtered again for every group).
+        report = self._report
+        pos = self._data.index.get_indexer(report["station_id"])
+        report_codes = np.where(pos >= 0, codes[np.maximum(pos, 0)], -1)
+        report_order = np.argsort(report_codes, kind="stable")
+        report_bounds = np.searchsorted(report_codes[report_order], np.arange(len(labels) + 1))
+        for code, value in enumerate(labels):
+            rows = order[bounds[code] : bounds[code + 1]]
+            rep = report.iloc[report_order[report_bounds[code] : report_bounds[code + 1]]]
+            yield value, Election(
+                self._data.iloc[rows],
+                parties=self.parties,
+                regions=self.regions,
+                extra=self.extra,
+                excluded=self._excluded,
+                report=rep.reset_index(drop=True),
+                name=f"{self.name} [{level}={value}]",
+                source=self.source,
+                leader=self.leader,
+                labels=self.labels,
+                defaults=self.defaults,
+            )
 
     def by_region(self, level: str) -> Election:
         """Aggregate the stations to a region level: an Election whose units are regions.
 
         The counts are sums over the region's stations; ``n_stations`` is an extra column.
-        Units of a lower level are named within their upper levels
-        (``'Region | District'``), as in :meth:`groups`.
+        Units are the groups of :meth:`group_keys` (``'Region | District'`` for a lower
+        level).
         """
         if level not in self.regions:
             raise KeyError(
                 f"`level`={level!r} is not a region level; levels: {list(self.regions)}."
             )
-        keys, levels = self._unit_keys(level)
+        levels = self._levels(level)
+        codes, uniques = self.group_keys(level)
         cols = list(self.roles) + list(self.parties)
-        codes, uniques = pd.factorize(keys, use_na_sentinel=False)
         grouped = self._data.groupby(codes, sort=True)
         table = grouped[cols].sum()
         table["n_stations"] = grouped.size()
@@ -602,6 +816,7 @@ class Election:
             source=self.source,
             leader=self.leader,
             labels=self.labels,
+            defaults=self.defaults,
         )
 
     # ------------------------------------------------------------------ display
@@ -621,6 +836,20 @@ class Election:
                 rows.append((f"{p} share of valid", t[p] / t[base], "share"))
         return pd.DataFrame(rows, columns=["quantity", "value", "unit"])
 
+    def summary(self) -> Summary:
+        """National totals in plain words (text with ``print``, a table in Jupyter)."""
+        rows = []
+        for q, v, u in self.summary_frame().itertuples(index=False):
+            rows.append((str(q), format_number(v, "share" if u == "share" else "count")))
+        s = Summary(f"Election {self.name}", items=rows)
+        if self.source:
+            s.add_note(f"Source: {self.source}")
+        s.add_note(
+            f"{len(self._excluded):,} source rows excluded (see .excluded); "
+            f"{len(self._report):,} validation-report rows (see .validation_report())."
+        )
+        return s
+
     def __repr__(self) -> str:
         return (
             f"<Election {self.name!r}: {len(self._data):,} stations, {len(self.parties)} "
@@ -629,15 +858,4 @@ class Election:
         )
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{html.escape(str(q))}</td><td style='text-align:right'>"
-            f"{html.escape(f'{v:.2%}' if u == 'share' else format_value(v))}</td></tr>"
-            for q, v, u in self.summary_frame().itertuples(index=False)
-        )
-        return (
-            f"<div><b>Election {html.escape(self.name)}</b><br>"
-            f"<span style='font-size:smaller'>{html.escape(self.source)}</span>"
-            f"<table>{rows}</table><p>{len(self._excluded):,} source rows excluded (see "
-            f"<code>.excluded</code>); {len(self._report):,} validation-report rows (see "
-            f"<code>.validation_report()</code>).</p></div>"
-        )
+        return self.summary()._repr_html_()
