@@ -18,6 +18,7 @@ from . import (
     errors,
     facts,
     forensics,
+    fraud,
     plotting,
     report,
     scenarios,
@@ -69,6 +70,7 @@ from .errors import (
     ElectionStatsError,
 )
 from .forensics import ForensicsTable, basic_forensics
+from .fraud import FraudModelResult, fit_fraud_model
 from .scenarios import Scenario, consistency_checks, kazakhstan_2021_scenarios, scenario_seats
 from .sensitivity import invalid_sweep, minimal_shift, threshold_sweep
 from .simulate import (
@@ -97,6 +99,7 @@ __all__ = [
     "ExcessVotesResult",
     "FingerprintResult",
     "ForensicsTable",
+    "FraudModelResult",
     "IntegerPercentageResult",
     "Interval",
     "KlimekFraud",
@@ -130,7 +133,9 @@ __all__ = [
     "facts",
     "fingerprint",
     "first_digit_test",
+    "fit_fraud_model",
     "forensics",
+    "fraud",
     "get_options",
     "get_rules",
     "group_apply",
