@@ -32,6 +32,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._args import EXACT_INTEGER_LIMIT, check_count_array
 from ._citations import cite as _cite
 from ._citations import register
 from .errors import AllocationTieError
@@ -294,7 +295,8 @@ def _decimal_fraction(x: float) -> Fraction:
 
 
 def as_fraction(x: Any, name: str) -> Fraction:
-    """Read ``x`` as an exact fraction; floats are read as the decimal they print as."""
+    """Read ``x`` as an exact fraction; floats are read as the decimal they print as
+    (the shortest repr of their own precision: ``np.float32(0.07)`` is exactly 7/100)."""
     if type(x) is float and x == x and abs(x) != float("inf"):
         return _decimal_fraction(x)
     if isinstance(x, (bool, np.bool_)):
@@ -306,6 +308,9 @@ def as_fraction(x: Any, name: str) -> Fraction:
     if isinstance(x, (float, np.floating)):
         if not np.isfinite(x):
             raise ValueError(f"`{name}` must be finite (got {x!r}).")
+        if isinstance(x, np.floating) and np.finfo(x.dtype).bits < 64:
+            # float32 0.07 is 0.0700000003 in binary; read it as the decimal it prints as
+            return Fraction(np.format_float_positional(x, unique=True, trim="-"))
         return _decimal_fraction(float(x))
     if isinstance(x, Decimal):
         if not x.is_finite():
@@ -367,82 +372,94 @@ def _check_count(x: Any, name: str, *, allow_none: bool = True) -> int | None:
     return int(x)
 
 
+def check_parties(parties: Any, name: str = "parties") -> tuple:
+    """Party labels as a tuple: an ordered sequence, unique, no missing (NaN/None) labels.
+
+    A set is refused: its order differs between Python processes (string hashing is
+    randomised), so seats would be listed in a different order per run.
+    """
+    if isinstance(parties, (set, frozenset)):
+        raise TypeError(
+            f"`{name}` is a set, whose order changes from one Python process to the next; "
+            "give a list or tuple in the order you want, e.g. sorted(...)."
+        )
+    if isinstance(parties, (str, bytes, Mapping)) or not isinstance(parties, Iterable):
+        raise TypeError(f"`{name}` must be a list or tuple of party labels (got {type(parties).__name__}).")
+    labels = tuple(parties)
+    _check_labels(labels, name)
+    return labels
+
+
+def _check_labels(labels: tuple, name: str) -> None:
+    missing = [i for i, p in enumerate(labels) if p is None or (isinstance(p, float) and p != p)
+               or (isinstance(p, np.floating) and np.isnan(p))]
+    if missing:
+        raise ValueError(f"`{name}` has missing (NaN or None) labels at positions {missing[:5]}; name every party.")
+    seen: set = set()
+    dup = []
+    for p in labels:
+        if p in seen and p not in dup:
+            dup.append(p)
+        seen.add(p)
+    if dup:
+        raise ValueError(f"`{name}` labels must be unique; {dup[:5]} appear more than once.")
+
+
+def exact_total(v: np.ndarray) -> int:
+    """Sum of an int64 vote vector as a Python int, exactly (numpy's sum wraps above 2**63)."""
+    if v.size < 1024 or int(v.max(initial=0)) < (2**62) // v.size:
+        return int(v.sum())
+    return sum(v.tolist())
+
+
 def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tuple, np.ndarray]:
     """Party labels and an int64 vote vector from a mapping, Series or array.
 
-    Raises ``ValueError`` naming the parties whose votes are negative, NaN or not whole.
+    A mapping or Series with ``parties`` is read by key, in the order of ``parties``
+    (which must list the same parties). Counts are checked by
+    :func:`electionstats._args.check_count_array`: booleans (also mixed into a list),
+    text, NaN, fractions, negative values and counts above 2**53 raise, naming the parties.
     """
     if type(votes) is dict and parties is None and votes:
-        try:  # fast path: a plain dict of Python ints
-            out = np.fromiter(votes.values(), dtype=np.int64, count=len(votes))
-        except (TypeError, ValueError, OverflowError):
-            pass
-        else:
-            if set(map(type, votes.values())) == {int} and out.min() >= 0:
-                return tuple(votes), out
-    if isinstance(votes, pd.Series):
-        labels = tuple(votes.index) if parties is None else tuple(parties)
-        values = votes.to_numpy()
-    elif isinstance(votes, Mapping):
-        labels = tuple(votes.keys()) if parties is None else tuple(parties)
-        values = list(votes.values())
-    elif isinstance(votes, (str, bytes)):
+        vals = list(votes.values())
+        if set(map(type, vals)) == {int} and min(vals) >= 0 and max(vals) <= EXACT_INTEGER_LIMIT:
+            _check_labels(tuple(votes), "votes")
+            return tuple(votes), np.array(vals, dtype=np.int64)
+    if isinstance(votes, (str, bytes)):
         raise TypeError("`votes` must be a mapping {party: votes}, a Series or an array of counts.")
+    if isinstance(votes, pd.DataFrame):
+        raise TypeError("`votes` must be one-dimensional: a mapping, a Series or an array (got a DataFrame).")
+    keyed = isinstance(votes, (Mapping, pd.Series))
+    if keyed:
+        keys = tuple(votes.index) if isinstance(votes, pd.Series) else tuple(votes.keys())
+        _check_labels(keys, "votes")
+        if parties is None:
+            labels = keys
+            values = votes.to_numpy(dtype=object) if isinstance(votes, pd.Series) else list(votes.values())
+        else:
+            labels = check_parties(parties)
+            extra = [p for p in keys if p not in set(labels)]
+            absent = [p for p in labels if p not in set(keys)]
+            if extra or absent:
+                raise ValueError(
+                    f"`parties` must list the parties of `votes` (read by key, not by position); "
+                    f"not in `votes`: {absent[:5]}, not in `parties`: {extra[:5]}."
+                )
+            values = [votes[p] for p in labels]
     else:
         values = votes
-        labels = None if parties is None else tuple(parties)
-    try:
-        arr = np.asarray(values)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"`votes` could not be read as numbers: {exc}") from None
-    if arr.ndim != 1:
-        raise ValueError(f"`votes` must be one-dimensional (got shape {arr.shape}).")
-    if arr.size == 0:
+        labels = None if parties is None else check_parties(parties)
+    arr0 = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    if arr0.ndim != 1:
+        raise ValueError(f"`votes` must be one-dimensional (got shape {arr0.shape}).")
+    if arr0.size == 0:
         raise ValueError("`votes` is empty: give at least one party's votes.")
     if labels is None:
-        labels = tuple(range(arr.size))
-    if len(labels) != arr.size:
-        raise ValueError(f"`parties` has {len(labels)} labels for {arr.size} vote counts.")
-    if not isinstance(votes, Mapping) and len(set(labels)) != len(labels):
-        raise ValueError("`parties` labels must be unique.")
-    kind = arr.dtype.kind
-    if kind in "iu":
-        out = arr.astype(np.int64)
-        if kind == "u" and arr.max() > np.iinfo(np.int64).max:
-            raise ValueError("`votes` too large for 64-bit integers.")
-    elif kind == "f":
-        bad = ~np.isfinite(arr) | (arr != np.floor(arr))
-        if bad.any():
-            who = [labels[i] for i in np.flatnonzero(bad)[:5]]
-            raise ValueError(f"`votes` must be whole numbers; NaN, infinite or fractional for {who}.")
-        out = arr.astype(np.int64)
-    elif kind == "O":
-        try:
-            out = np.array([_check_count_vote(x, labels[i]) for i, x in enumerate(arr)], dtype=np.int64)
-        except OverflowError:
-            raise ValueError("`votes` too large for 64-bit integers.") from None
-    elif kind in "US":
-        raise ValueError(f"`votes` are not numbers (got text such as {arr[0]!r}); give counts.")
-    else:
-        raise TypeError(f"`votes` must be numbers (got dtype {arr.dtype}).")
-    neg = out < 0
-    if neg.any():
-        who = [labels[i] for i in np.flatnonzero(neg)[:5]]
-        raise ValueError(f"`votes` must be non-negative; negative for {who}.")
+        labels = tuple(range(arr0.size))
+    if len(labels) != arr0.size:
+        raise ValueError(f"`parties` has {len(labels)} labels for {arr0.size} vote counts.")
+    out = check_count_array(pd.Series(arr0, index=pd.Index(labels, dtype=object), copy=False), "votes")
     return labels, out
-
-
-def _check_count_vote(x: Any, label: Hashable) -> int:
-    if isinstance(x, (bool, np.bool_)) or isinstance(x, (str, bytes)) or x is None:
-        raise ValueError(f"`votes` for {label!r} is not a number (got {x!r}).")
-    if isinstance(x, (float, np.floating, Fraction, Decimal)) and not (
-        np.isfinite(float(x)) and float(x) == int(x)
-    ):
-        raise ValueError(f"`votes` must be whole numbers; got {x!r} for {label!r}.")
-    try:
-        return int(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"`votes` for {label!r} is not a number (got {x!r}).") from None
 
 
 def tie_rank_of(tie_order: Iterable[Hashable] | None, labels: tuple) -> np.ndarray | None:
@@ -492,7 +509,7 @@ def base_totals(
     total: int | None = None,
 ) -> dict[str, int | None]:
     """The three threshold bases from the counts given (None where not computable)."""
-    valid = int(votes.sum()) + other_valid if total is None else total + other_valid
+    valid = exact_total(np.asarray(votes)) + other_valid if total is None else total + other_valid
     if participants is not None:
         if participants < valid:
             raise ValueError(
@@ -509,19 +526,26 @@ def base_totals(
         part = None if invalid is None else valid + invalid
     if registered is not None and part is not None and registered < part:
         raise ValueError(f"`registered` ({registered:,}) is smaller than the participants ({part:,}).")
+    if registered is not None and registered < valid:
+        raise ValueError(
+            f"`registered` ({registered:,}) is smaller than the valid votes ({valid:,}: party votes + "
+            "other_valid); check the counts."
+        )
     return {"valid": valid, "participants": part, "registered": registered}
 
 
 def _allocate_iv(votes: Any, seats: Any, *, parties: Any, **options: Any) -> _Resolved:
     """Read ``votes`` into an int64 array (:func:`as_votes`) and check every option of
-    :func:`allocate` (keywords, all of them, as in :func:`_options_iv`)."""
+    :func:`allocate` (keywords, all of them, as in :func:`_options_iv`). One entry point
+    for :func:`allocate`'s numpy path, the sweeps and :func:`minimal_shift`."""
     labels, v = as_votes(votes, parties)
-    return _options_iv(labels, v, int(v.sum()), seats, **options)
+    return _options_iv(labels, v, exact_total(v), seats, **options)
 
 
 # Largest number of parties read by the pure-Python path of :func:`allocate` (beyond it, numpy).
 _PLAIN_MAX = 256
 _INT_TYPE = {int}
+_KEY_TYPES = {str, int}
 
 
 def _plain_votes(votes: Any, parties: Any) -> tuple[tuple, list, int] | None:
@@ -536,6 +560,8 @@ def _plain_votes(votes: Any, parties: Any) -> tuple[tuple, list, int] | None:
         return None
     vals = list(votes.values()) if tv is dict else votes
     if not vals or len(vals) > _PLAIN_MAX or set(map(type, vals)) != _INT_TYPE or min(vals) < 0:
+        return None
+    if tv is dict and not set(map(type, votes)) <= _KEY_TYPES:  # NaN or None labels: checked path
         return None
     total = sum(vals)
     if total >= _FLOAT_EXACT:
@@ -827,9 +853,12 @@ def _divisors(method: str, k: np.ndarray) -> np.ndarray:
     return np.where(k == 0, 7, 10 * k + 5)
 
 
-def _divisor_caps(v: np.ndarray, total: int, seats: int, method: str) -> np.ndarray:
-    """For each party, how many of its quotients reach total / (seats + n) (a lower bound of the last winning quotient)."""
-    m = seats + v.size
+def _divisor_caps(v: np.ndarray, total: int, m: int, method: str) -> np.ndarray:
+    """For each party, how many of its quotients reach total / m.
+
+    With ``m = seats + n`` that is a lower bound of the last winning quotient (the pool
+    holds every winner); with ``m = seats - n`` an upper bound (every such quotient wins).
+    """
     if method == "dhondt":
         return v * m // total
     if method == "sainte_lague":
@@ -851,31 +880,42 @@ def _divisor_core(
     va = np.where(admitted, v, 0)
     total = int(va.sum())
     scale = _divisor_scale(method)
-    caps = _divisor_caps(va, total, seats, method)
-    m = int(caps.sum())
-    idx = np.repeat(np.arange(n), caps)
-    starts = np.cumsum(caps) - caps
-    k = np.arange(m) - np.repeat(starts, caps)
+    caps = _divisor_caps(va, total, seats + n, method)
+    # Quotients at or above total / (seats - n) number at most `seats` and all win: only the
+    # quotients between the two bounds are pooled (at most about 3n, whatever the seats).
+    low = _divisor_caps(va, total, seats - n, method) if seats > 2 * n else np.zeros(n, dtype=np.int64)
+    low = np.minimum(low, caps)
+    pool = caps - low
+    m = int(pool.sum())
+    seats_left = seats - int(low.sum())
+    idx = np.repeat(np.arange(n), pool)
+    starts = np.cumsum(pool) - pool
+    k = np.arange(m) - np.repeat(starts, pool) + np.repeat(low, pool)
     d = _divisors(method, k)
     vv = va[idx]
     f = vv / d
-    seats_out = np.zeros(n, dtype=np.int64)
+    seats_out = low.astype(np.int64)
     tied = np.zeros(n, dtype=bool)
-    if m == seats:  # every candidate wins (cannot be tied with anything outside the pool)
+    if m == seats_left:  # every candidate wins (cannot be tied with anything outside the pool)
         np.add.at(seats_out, idx, 1)
+        if m == 0:
+            j = int(np.argmin(np.where(low > 0, va / _divisors(method, np.maximum(low - 1, 0)), np.inf)))
+            last = Fraction(int(va[j]), int(_divisors(method, np.array([low[j] - 1]))[0]))
+            return seats_out, tied, 0, last * scale
         j = int(np.argmin(f))
         return seats_out, tied, 0, Fraction(scale * int(vv[j]), int(d[j]))
-    fstar = np.partition(f, m - seats)[m - seats]
+    seats_pool = seats_left
+    fstar = np.partition(f, m - seats_pool)[m - seats_pool]
     above = f > fstar
     eq = np.flatnonzero(f == fstar)
-    need = seats - int(above.sum())
+    need = seats_pool - int(above.sum())
     exact = sorted(
         ((Fraction(int(vv[i]), int(d[i])), int(i)) for i in eq), key=lambda p: p[0], reverse=True
     )
     last = exact[need - 1][0]
     win = np.flatnonzero(above).tolist() + [i for q, i in exact if q > last]
     at = [i for q, i in exact if q == last]
-    left = seats - len(win)
+    left = seats_pool - len(win)
     np.add.at(seats_out, idx[np.asarray(win, dtype=np.int64)], 1)
     n_tied = 0
     if len(at) == left:
@@ -1105,7 +1145,7 @@ def allocate(
         labels, v, total = plain
     else:
         labels, v = as_votes(votes, parties)
-        total = int(v.sum())
+        total = exact_total(v)
     r = _options_iv(
         labels, v, total, seats, rules, method, threshold, threshold_base, at_threshold, min_parties,
         runner_up_factor, runner_up_min_seats, ties, tie_order, other_valid, invalid, participants,
@@ -1459,16 +1499,19 @@ def _divisor_batch(v: np.ndarray, admitted: np.ndarray, seats: int, method: str)
         start = np.maximum(va * max(seats - n, 0) // safe_total - 1, 0)
     s = np.where(flag[:, None], 0, start).astype(np.int64)
     scale = _divisor_scale(method)
-    dtab = _divisors(method, np.arange(seats + 2)).astype(np.float64) / scale
+
+    def dtab(k: np.ndarray) -> np.ndarray:  # divisors computed as needed (no table of size seats)
+        return _divisors(method, k).astype(np.float64) / scale
+
     vf = va.astype(np.float64)
     todo = np.where(flag, 0, seats - s.sum(axis=1))
     for _ in range(int(todo.max(initial=0))):
         active = np.flatnonzero(todo > 0)
-        q = vf[active] / dtab[s[active]]
+        q = vf[active] / dtab(s[active])
         s[active, np.argmax(q, axis=1)] += 1
         todo[active] -= 1
-    last_win = np.where(s > 0, vf / dtab[np.maximum(s - 1, 0)], np.inf).min(axis=1)
-    best_lose = (vf / dtab[np.minimum(s, seats + 1)]).max(axis=1)
+    last_win = np.where(s > 0, vf / dtab(np.maximum(s - 1, 0)), np.inf).min(axis=1)
+    best_lose = (vf / dtab(s)).max(axis=1)
     flag |= (last_win <= best_lose) & (seats > 0)
     return s, flag
 

@@ -332,7 +332,7 @@ def implications(claims: pd.DataFrame | None = None, *, election: str = "kazakhs
     >>> int(row["implied_value"]), int(row["official_value"])
     (1787886, 7539280)
     """
-    claims = load() if claims is None else claims
+    claims = _check_claims(claims)
     s = facts.summary(election)
     registered = s["registered"]
     issued = s["ballots_issued"]
@@ -392,7 +392,7 @@ def side_by_side(claims: pd.DataFrame | None = None) -> pd.DataFrame:
     >>> t.set_index("quantity").loc["turnout_percent", ["official", "observers", "final_official"]].tolist()
     ['<= 63', '15', '63.25']
     """
-    claims = load() if claims is None else claims
+    claims = _check_claims(claims)
     kinds = [k for k in ("official", "observers", "article", "law") if k in set(claims["claimant_type"])]
     rows = []
     for quantity, group in claims.groupby("quantity", sort=False):

@@ -25,7 +25,8 @@ from . import claims as _claims
 from . import facts as _facts
 from ._citations import cite as _cite
 from ._citations import register
-from ._montecarlo import as_generator, check_n_resamples
+from ._args import check_n_resamples
+from ._args import check_rng as as_generator
 from .allocation import (
     AllocationResult,
     Rules,

@@ -464,6 +464,9 @@ def invalid_sweep(
 # ---------------------------------------------------------------------------------------
 
 _TARGETS = ("seats", "passed", "any")
+#: Largest number of parties :func:`minimal_shift` takes (it searches every ordered pair).
+MAX_SHIFT_PARTIES = 200
+_SHIFT_CELLS = 2**20
 
 
 def minimal_shift(
@@ -527,6 +530,10 @@ def minimal_shift(
     runner-up can change hands more than once; the result is then a change point, not
     necessarily the smallest.
 
+    Every ordered pair is searched, so the work grows as n**3 log(votes): at most
+    :data:`MAX_SHIFT_PARTIES` parties are accepted (more raise ``ValueError`` before any
+    large allocation); the pairs are processed in batches of bounded memory.
+
     References
     ----------
     .. [1] Balinski, M. L. and Young, H. P. (2001). Fair Representation, 2nd ed.
@@ -553,6 +560,12 @@ def minimal_shift(
     n = v.size
     if n < 2:
         raise ValueError("`votes` needs at least two parties to move votes between.")
+    if n > MAX_SHIFT_PARTIES:
+        raise ValueError(
+            f"minimal_shift compares every ordered pair of parties (n x (n - 1) searches, {n * (n - 1):,} "
+            f"here); it is limited to {MAX_SHIFT_PARTIES} parties (got {n:,}). Keep the lists you want "
+            "to compare and the ones near a seat or the threshold."
+        )
     inclusive = r.at_threshold == "pass"
 
     def outcome(mat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -563,12 +576,23 @@ def minimal_shift(
     base_s, base_p, base_t = outcome(v[None, :])
     src, dst = np.array([(a, b) for a in range(n) for b in range(n) if a != b and v[a] > 0]).T
 
+    chunk = max(1, _SHIFT_CELLS // n)  # pairs per batch: temporaries stay near 8 MB
+
+    def moved(k: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Outcomes after moving k[i] votes from src[i] to dst[i], in bounded batches."""
+        outs = []
+        for lo_ in range(0, k.size, chunk):
+            sl = slice(lo_, lo_ + chunk)
+            kk = k[sl]
+            mat = np.repeat(v[None, :], kk.size, axis=0)
+            rows = np.arange(kk.size)
+            mat[rows, src[sl]] -= kk
+            mat[rows, dst[sl]] += kk
+            outs.append(outcome(mat))
+        return tuple(np.concatenate([o[i] for o in outs]) for i in range(3))
+
     def differs(k: np.ndarray) -> np.ndarray:
-        mat = np.repeat(v[None, :], k.size, axis=0)
-        rows = np.arange(k.size)
-        mat[rows, src] -= k
-        mat[rows, dst] += k
-        s, p, tie = outcome(mat)
+        s, p, tie = moved(k)
         seat_change = (s != base_s).any(axis=1) | (tie != base_t[0])
         pass_change = (p != base_p).any(axis=1)
         if target == "seats":
@@ -592,12 +616,7 @@ def minimal_shift(
         active = step
     needed = np.where(possible, hi, -1)
     # describe the change at the minimal k
-    mat = np.repeat(v[None, :], src.size, axis=0)
-    rows = np.arange(src.size)
-    k = np.where(possible, needed, 0)
-    mat[rows, src] -= k
-    mat[rows, dst] += k
-    s_after, p_after, t_after = outcome(mat)
+    s_after, p_after, t_after = moved(np.where(possible, needed, 0))
     labels = r.parties
     change = []
     for i in range(src.size):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -374,11 +375,11 @@ def test_result_views():
 @pytest.mark.parametrize(
     ("votes", "kwargs", "error", "match"),
     [
-        ({"A": -1, "B": 5}, {}, ValueError, r"non-negative; negative for \['A'\]"),
-        ({"A": 1.5, "B": 5}, {}, ValueError, r"whole numbers; NaN, infinite or fractional for \['A'\]"),
-        ({"A": np.nan, "B": 5}, {}, ValueError, "whole numbers"),
-        ({"A": "x", "B": 5}, {}, ValueError, "not numbers"),
-        ({"A": None, "B": 5}, {}, ValueError, "not a number"),
+        ({"A": -1, "B": 5}, {}, ValueError, r"negative counts at index labels \['A'\]"),
+        ({"A": 1.5, "B": 5}, {}, ValueError, r"whole numbers; 1.5 .*at index labels \['A'\]"),
+        ({"A": np.nan, "B": 5}, {}, ValueError, r"missing values \(NaN\) at index labels \['A'\]"),
+        ({"A": "x", "B": 5}, {}, TypeError, "not numbers"),
+        ({"A": None, "B": 5}, {}, TypeError, "not numbers"),
         ({}, {}, ValueError, "`votes` is empty"),
         ({"A": 0, "B": 0}, {}, ValueError, "all zero"),
         ({"A": 1, "B": 5}, {"threshold": 7}, ValueError, r"\[0, 1\).*pass 0.07"),
@@ -477,10 +478,12 @@ def test_plain_path_known_cases():
     res = allocate([14, 14, 29, 43], 10, ties="order", tie_order=[1, 0, 2, 3])
     assert res.seats.tolist() == [1, 2, 3, 4] and res.tie_broken and res.tied_array.tolist() == [1, 1, 0, 0]
     # values the plain path does not take go to the numpy path and its checks
-    with pytest.raises(ValueError, match=r"negative for \[1\]"):
+    with pytest.raises(ValueError, match=r"negative counts at index labels \[1\]"):
         allocate([5, -1], 10)
-    assert allocate([True, 5], 6).seats.tolist() == [1, 5]  # as before: numpy reads True as 1
-    with pytest.raises(TypeError, match="dtype bool"):
+    # issue 9.1: a boolean is not a count (numpy used to read True as 1)
+    with pytest.raises(TypeError, match=r"mixes booleans into counts at index labels \[0\]"):
+        allocate([True, 5], 6)
+    with pytest.raises(TypeError, match="booleans"):
         allocate([True, False], 1)
     big = np.random.default_rng(3).integers(0, 10_000, 1000).tolist()  # beyond the plain-path size
     assert _outcome(big, seats=98, threshold=0.0003, ties="report") == _outcome(
@@ -499,3 +502,111 @@ def test_result_has_every_dataclass_field():
         assert set(vars(res)) == {f.name for f in dataclasses.fields(AllocationResult)}
         assert isinstance(res.votes, np.ndarray) and res.votes.dtype == np.int64
         assert isinstance(res.seats_array, np.ndarray) and res.passed_array.dtype == bool
+
+
+# ---------------------------------------------------------------------------------------
+# Issue 9: one root cause, one test (input handling shared by allocate, the sweeps and
+# minimal_shift through as_votes / _allocate_iv)
+# ---------------------------------------------------------------------------------------
+
+from electionstats.sensitivity import minimal_shift, threshold_sweep  # noqa: E402
+
+
+@pytest.mark.parametrize("func", ["allocate", "threshold_sweep", "minimal_shift"])
+def test_booleans_and_object_arrays_are_refused_everywhere(func):
+    f = {"allocate": allocate, "threshold_sweep": threshold_sweep, "minimal_shift": minimal_shift}[func]
+    with pytest.raises(TypeError, match=r"mixes booleans into counts at index labels \['B'\]"):
+        f({"A": 50, "B": True, "C": 40}, 10)
+    with pytest.raises(TypeError, match="mixes booleans"):
+        f(np.array([50, np.True_, 40], dtype=object), 10)
+    if func == "allocate":  # an object array of plain integers is fine and changes nothing
+        assert f(np.array([50, 10, 40], dtype=object), 10).seats.tolist() == f([50, 10, 40], 10).seats.tolist()
+
+
+@pytest.mark.parametrize("func", ["allocate", "threshold_sweep", "minimal_shift"])
+def test_totals_beyond_64_bits_are_refused_not_wrapped(func):
+    f = {"allocate": allocate, "threshold_sweep": threshold_sweep, "minimal_shift": minimal_shift}[func]
+    # each count is below 2**53, the total of 2,000 of them is above 2**63: numpy's sum
+    # wraps to a negative number, which slipped past the size check
+    votes = np.full(2000, 2**53, dtype=np.int64)
+    assert int(votes.sum()) < 0  # the wrap the check used to read
+    with pytest.raises(ValueError, match="too many for exact 64-bit arithmetic"):
+        f(votes, 10)
+    with pytest.raises(ValueError, match=r"above 2\*\*53"):
+        f([2**63, 1], 10)
+
+
+def test_parties_relabel_by_key_not_position():
+    votes = {"A": 700, "B": 200, "C": 100}
+    res = allocate(votes, 10, parties=["C", "A", "B"])
+    assert res.seats.to_dict() == {"C": 1, "A": 7, "B": 2}
+    assert allocate(pd.Series(votes), 10, parties=["B", "C", "A"]).seats.to_dict() == {"B": 2, "C": 1, "A": 7}
+    with pytest.raises(ValueError, match=r"read by key.*not in `votes`: \['D'\], not in `parties`: \['C'\]"):
+        allocate(votes, 10, parties=["A", "B", "D"])
+    with pytest.raises(ValueError, match=r"labels must be unique; \['A'\]"):
+        allocate([1, 2, 3], 10, parties=["A", "B", "A"])
+    with pytest.raises(ValueError, match="labels must be unique"):
+        allocate(pd.Series([1, 2], index=["A", "A"]), 10)
+    with pytest.raises(ValueError, match=r"missing \(NaN or None\) labels at positions \[1\]"):
+        allocate(pd.Series([1, 2], index=["A", np.nan]), 10)
+    with pytest.raises(ValueError, match="missing"):
+        allocate({"A": 1, float("nan"): 2}, 10)
+    with pytest.raises(TypeError, match="is a set, whose order changes"):
+        allocate([1, 2], 10, parties={"A", "B"})
+    with pytest.raises(TypeError, match="is a set"):
+        threshold_sweep([1, 2], 10, parties={"A", "B"})
+
+
+def test_float32_threshold_is_read_as_its_decimal():
+    # 7 of 100 votes: exactly at 7 %; float32(0.07) is 0.0700000003 in binary
+    votes = {"A": 7, "B": 93}
+    for t in (np.float32(0.07), np.float16(0.07), 0.07, np.float64(0.07)):
+        assert allocate(votes, 10, threshold=t).passed == ["A", "B"], t
+    assert allocate(votes, 10, threshold=np.float32(0.07)).threshold == Fraction(7, 100)
+    sw = threshold_sweep(votes, 10, thresholds=[np.float32(0.07)])
+    assert sw.table["passed"].tolist() == [True, True]
+
+
+def test_registered_smaller_than_valid_is_refused():
+    with pytest.raises(ValueError, match=r"`registered` \(90\) is smaller than the valid votes \(100"):
+        allocate({"A": 50, "B": 50}, 10, registered=90)
+    with pytest.raises(ValueError, match="smaller than the valid votes"):
+        threshold_sweep({"A": 50, "B": 50}, 10, registered=90, bases="registered")
+
+
+def test_divisor_methods_with_huge_houses_run_in_bounded_memory():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        res = allocate([301, 200, 100], 10**9, method="dhondt")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # D'Hondt: 10**9 x 301/601 = 500,831,946.8; the remaining seats go to the largest quotients
+    assert res.seats.tolist() == [500_831_947, 332_778_702, 166_389_351]
+    assert peak < 10_000_000  # was a pool of 10**9 quotients (tens of GiB)
+    # the same bounded pool for every divisor method agrees with a seat-by-seat reference
+    rng = np.random.default_rng(9)
+    for method in ("dhondt", "sainte_lague", "modified_sainte_lague"):
+        for n, seats in ((3, 500), (20, 1000), (60, 130)):
+            v = rng.integers(1, 10**5, n)
+            assert allocate(v, seats, method=method, ties="report").seats.tolist() == _divisor_reference(
+                v.tolist(), seats, method
+            )
+
+
+def _divisor_reference(v, seats, method):
+    """Seat by seat to the largest exact quotient (Balinski and Young's definition)."""
+    d = {"dhondt": lambda k: Fraction(k + 1), "sainte_lague": lambda k: Fraction(2 * k + 1, 2),
+         "modified_sainte_lague": lambda k: Fraction(7, 10) if k == 0 else Fraction(2 * k + 1, 2)}[method]
+    s = [0] * len(v)
+    for _ in range(seats):
+        i = max(range(len(v)), key=lambda j: (Fraction(v[j]) / d(s[j]), -j))
+        s[i] += 1
+    return s
+
+
+def test_minimal_shift_refuses_too_many_parties_before_allocating():
+    with pytest.raises(ValueError, match=r"limited to 200 parties \(got 1,000\)"):
+        minimal_shift(np.arange(1, 1001), 98)
