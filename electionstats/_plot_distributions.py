@@ -209,6 +209,11 @@ def plot_integer_percentages(
     if dimension not in ("share", "turnout"):
         raise ValueError(f"`dimension` must be 'share' or 'turnout' (got {dimension!r}).")
     if result.hist_share is None:
+        if result.n:
+            raise ValueError(
+                "this result has no histograms: run integer_percentage_test(..., "
+                "histograms=True) to draw it."
+            )
         raise ValueError("this result has no histograms (no stations were left to test).")
     ax = get_ax(ax, figsize=(9, 3.5))
     j = 0 if dimension == "turnout" else 1
@@ -218,7 +223,8 @@ def plot_integer_percentages(
     edges = np.r_[centers - half, centers[-1] + half]
     ax.fill_between(centers, result.null_hist_low[j], result.null_hist_high[j], step="mid",
                     color="C1", alpha=0.35, lw=0,
-                    label=f"binomial null, {result.envelope_level:.0%} pointwise envelope")
+                    label=f"binomial null, {result.envelope_level:.0%} pointwise envelope"
+                    + (" (normal approximation)" if result.null == "exact" else ""))
     ax.stairs(result.null_hist_mean[j], edges, color="C1", lw=0.8, label="null mean")
     ax.stairs(obs, edges, color="k", lw=0.8, label="observed", **kwargs)
     nz = np.flatnonzero(obs)
@@ -237,7 +243,9 @@ def plot_integer_percentages(
         _title(result, f"{'turnout' if j == 0 else result.party + ' result'}: "
                        f"excess {row['excess']:,.0f} +/- {row['null_sd']:,.0f} "
                        f"integer stations (p = {row['pvalue']:.3g}, "
-                       f"n = {result.n:,}, B = {result.n_resamples:,})"),
+                       f"n = {result.n:,}, "
+                       + ("exact null)" if result.null == "exact"
+                          else f"B = {result.n_resamples:,})")),
         fontsize=9,
     )
     ax.legend(loc="upper right", fontsize=7)

@@ -118,14 +118,14 @@ def _render(party, fp, ip, sp, ev, adjusted, n_resamples, intro, title, fits, no
         )
         blocks.append(table_html(shown, kinds={"pvalue": "p", "threshold": "stat"}, caption=(
             f"Stations whose turnout or {party}'s result is a whole percentage (within 0.05 "
-            f"points), against {n_resamples} binomial Monte Carlo replicates (Kobak, "
+            f"points), against the exact binomial null (Kobak, "
             f"Shpilkin and Pshenichnikov 2016; filters: {ip.preset or 'none'}; "
             f"{ip.n:,} stations, {ip.n_excluded:,} excluded)."
         )))
         verdict = ("more" if p_int < 0.05 else "about as many") + " whole-percentage stations"
         blocks.append(paragraph(
             f"The data have {verdict} than binomial scatter around each station's own rates "
-            f"produces: excess {ip.excess:,.0f} stations (Monte Carlo sd {ip.null_sd:,.0f}, "
+            f"produces: excess {ip.excess:,.0f} stations (null sd {ip.null_sd:,.0f}, "
             f"adjusted p {fmt(p_int, 'p')}). An excess means results cluster on round numbers, as "
             "written-down results do; it is not by itself proof of fraud."
         ))

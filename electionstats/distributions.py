@@ -32,10 +32,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from . import _shape
+from . import _poibin, _shape
 from ._citations import register
-from ._montecarlo import as_generator, basic_bootstrap_ci, check_n_resamples, monte_carlo_pvalue
+from ._montecarlo import (
+    as_generator,
+    basic_bootstrap_ci,
+    batch_sizes,
+    check_n_resamples,
+    monte_carlo_pvalue,
+)
 from ._results import Result
 from ._spikes import SpikesResult, spikes_test
 from ._warnings import SmallSampleWarning
@@ -97,7 +104,7 @@ register(
 )
 
 # Largest number of array cells one Monte Carlo or bootstrap batch may hold.
-_MAX_CELLS = 2**23
+_MAX_CELLS = 2**20
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -655,6 +662,8 @@ class IntegerPercentageResult(_StationResult):
     method: ClassVar[str] = "Integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016)"
     citations: ClassVar[tuple[str, ...]] = ("kobak2016aoas", "kobak2016significance",
                                             "phipson2010")
+    null: str = "exact"
+
     null_hypothesis: ClassVar[str] = (
         "stations' vote counts scatter binomially around their own rates, so whole "
         "percentages are no more frequent than that binomial smoothing produces"
@@ -677,6 +686,7 @@ _INTEGER_PRESETS: dict[str | None, dict[str, Any]] = {
     None: {"turnout": None, "base": None, "min_registered": 0, "max_rate": 1.0},
 }
 _DIMENSIONS = ("either", "share", "turnout")
+_INTEGER_NULLS = ("exact", "montecarlo")
 _INTEGER_WEIGHTS = (None, "stations", "registered", "ballots", "votes")
 
 
@@ -707,6 +717,29 @@ class _IntegerSpec:
     @property
     def n_bins(self) -> int:
         return int((100 + self.tolerance) // (2 * self.tolerance)) + 1
+
+    def windows(self, n: np.ndarray, lo: np.ndarray, hi: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The integer windows ``[w_lo, w_hi]`` of counts out of ``n`` that meet ``[lo, hi]``.
+
+        Window ``k`` holds the counts ``m`` with ``|100 m / n - k period| <= tolerance``
+        (exactly :meth:`is_integer`): ``ceil((k P - T) n / 100 d) <= m <=
+        floor((k P + T) n / 100 d)`` in the integers ``P, T`` of the common scale ``d``.
+        Returns the row (index into ``n``) of each window and its bounds.
+        """
+        d = self.scale
+        p = int(self.period * d)
+        t = int(self.tolerance * d)
+        c = 100 * d
+        k_lo = -((t * n - c * lo) // (p * n))  # ceil((c lo - t n) / (p n))
+        k_hi = (c * hi + t * n) // (p * n)
+        counts = np.maximum(k_hi - k_lo + 1, 0)
+        row = np.repeat(np.arange(n.size), counts)
+        k = np.arange(row.size) - (np.cumsum(counts) - counts)[row] + k_lo[row]
+        nr = n[row]
+        w_lo = -((t * nr - k * p * nr) // c)  # ceil((k p - t) n / c)
+        w_hi = (k * p * nr + t * nr) // c
+        return row, w_lo, w_hi
 
 
 def _integer_percentage_iv(
@@ -779,30 +812,26 @@ def _integer_counts(
     return np.stack([x @ weights for x in (e, s, t)], axis=-1)
 
 
-def _integer_core(
-    spec: _IntegerSpec, w: np.ndarray, v: np.ndarray, b: np.ndarray, r: np.ndarray,
-    weights: np.ndarray | None, n_resamples: int, rng: np.random.Generator,
-    histograms: bool = True,
-) -> dict[str, np.ndarray]:
-    """Observed statistic, Monte Carlo null and histograms on filtered arrays.
+def _integer_mc_chunk(
+    chunk_rng: np.random.Generator, n_in_chunk: int, spec: _IntegerSpec, w: np.ndarray,
+    v: np.ndarray, b: np.ndarray, r: np.ndarray, weights: np.ndarray | None,
+    histograms: bool,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``n_in_chunk`` binomial Monte Carlo replicates of the integer counts (and histograms).
 
-    ``w`` party votes over base ``v``; ``b`` ballots over registered ``r``. Every station
-    must have ``0 <= w <= v``, ``v > 0``, ``0 <= b <= r``, ``r > 0``.
+    A chunk of the simulated null: its own generator, memory batches of at most
+    ``_MAX_CELLS`` cells. Votes and ballots come from two streams of the chunk, each
+    consumed in replicate order, so the results do not depend on the batching.
     """
+    g_w, g_b = chunk_rng.spawn(2)
     n = w.size
-    observed = _integer_counts(spec, w, v, b, r, weights)
-    pw = w / v
-    pb = b / r
+    pw, pb = w / v, b / r
     nb = spec.n_bins
-    null_parts = []
-    hist_parts: list[np.ndarray] = []
     wf = None if weights is None else weights.astype(float)
-    per_batch = max(1, _MAX_CELLS // max(1, n))
-    done = 0
-    while done < n_resamples:
-        k = min(per_batch, n_resamples - done)
-        ws = rng.binomial(v, pw, size=(k, n))
-        bs = rng.binomial(r, pb, size=(k, n))
+    null_parts, hist_parts = [], []
+    for k in batch_sizes(n_in_chunk, n, _MAX_CELLS):
+        ws = g_w.binomial(v, pw, size=(k, n))
+        bs = g_b.binomial(r, pb, size=(k, n))
         null_parts.append(_integer_counts(spec, ws, v, bs, r, weights))
         if histograms:
             offs = (np.arange(k) * nb)[:, None]
@@ -812,14 +841,109 @@ def _integer_core(
             ht = np.bincount((spec.bin_index(bs, r) + offs).ravel(), weights=hw,
                              minlength=k * nb).reshape(k, nb)
             hist_parts.append(np.stack([ht, hs], axis=1))
-        done += k
-    out = {"observed": observed, "null": np.concatenate(null_parts, axis=0)}
+    return (np.concatenate(null_parts, axis=0),
+            np.concatenate(hist_parts, axis=0) if histograms else None)
+
+
+def _map_chunks(func: Any, n_total: int, *, chunk_size: int, rng: Any, args: tuple = ()
+                ) -> list[Any]:
+    """Fixed chunks of ``n_total`` replicates, each with a child generator of ``rng``.
+
+    The chunks (and so the results) depend only on ``n_total``, ``chunk_size`` and the
+    seed, not on how the memory is batched inside a chunk.
+    """
+    try:
+        from ._parallel import map_chunks
+    except ImportError:  # the process-pool engine is optional; run the chunks here
+        sizes = [min(chunk_size, n_total - s) for s in range(0, n_total, chunk_size)]
+        gens = as_generator(rng).spawn(len(sizes))
+        return [func(g, k, *args) for g, k in zip(gens, sizes)]
+    return map_chunks(func, n_total, chunk_size=chunk_size, rng=rng, args=args)
+
+
+# The figure's exact null histogram leaves out less than 2e-5 of each station's binomial.
+_HIST_LOG_TAIL = 11.5
+# Replicates per Monte Carlo chunk of the integer test (fixed: results depend on it).
+_INTEGER_CHUNK = 50
+
+
+def _integer_core(
+    spec: _IntegerSpec, w: np.ndarray, v: np.ndarray, b: np.ndarray, r: np.ndarray,
+    weights: np.ndarray | None, n_resamples: int, rng: Any,
+    histograms: bool = True,
+) -> dict[str, np.ndarray]:
+    """Observed statistic, Monte Carlo null and histograms on filtered arrays.
+
+    ``w`` party votes over base ``v``; ``b`` ballots over registered ``r``. Every station
+    must have ``0 <= w <= v``, ``v > 0``, ``0 <= b <= r``, ``r > 0``.
+    """
+    observed = _integer_counts(spec, w, v, b, r, weights)
+    parts = _map_chunks(_integer_mc_chunk, n_resamples, chunk_size=_INTEGER_CHUNK, rng=rng,
+                        args=(spec, w, v, b, r, weights, histograms))
+    out = {"observed": observed, "null": np.concatenate([p[0] for p in parts], axis=0)}
     if histograms:
-        out["null_hist"] = np.concatenate(hist_parts, axis=0)  # (B, 2, nb): turnout, share
-        out["hist"] = np.stack([
-            np.bincount(spec.bin_index(b, r), weights=wf, minlength=nb),
-            np.bincount(spec.bin_index(w, v), weights=wf, minlength=nb),
-        ]).astype(float)
+        out["null_hist"] = np.concatenate([p[1] for p in parts], axis=0)  # (B, 2, nb)
+        out["hist"] = _observed_hist(spec, w, v, b, r, weights)
+    return out
+
+
+def _observed_hist(spec: _IntegerSpec, w: np.ndarray, v: np.ndarray, b: np.ndarray,
+                   r: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    wf = None if weights is None else weights.astype(float)
+    nb = spec.n_bins
+    return np.stack([
+        np.bincount(spec.bin_index(b, r), weights=wf, minlength=nb),
+        np.bincount(spec.bin_index(w, v), weights=wf, minlength=nb),
+    ]).astype(float)
+
+
+def _integer_exact(
+    spec: _IntegerSpec, w: np.ndarray, v: np.ndarray, b: np.ndarray, r: np.ndarray,
+    weights: np.ndarray | None, histograms: bool = True, level: float = 0.99,
+) -> dict[str, Any]:
+    """The exact binomial null of the integer counts: a sum of independent indicators.
+
+    Under the null, station ``i`` is integer in the result with probability
+    ``s_i = P(Bin(v_i, w_i / v_i) in an integer window)``, in turnout with ``t_i``, and in
+    either with ``1 - (1 - s_i)(1 - t_i)`` (the draws are independent). The count of
+    integer stations is Poisson-binomial: mean ``sum q_i``, variance
+    ``sum q_i (1 - q_i)``, exact tail by convolution. A weighted sum has the exact mean
+    and variance and a saddlepoint tail. Returns the observed values, mean, sd, upper-tail
+    p-value ``P(null >= observed)`` and 99.9th percentile minus the mean per dimension
+    [either, share, turnout], and (with ``histograms``) the per-bin mean with a normal
+    ``level`` envelope.
+    """
+    observed = _integer_counts(spec, w, v, b, r, weights)
+    qs = _poibin.binomial_window_probabilities(v, w / v, spec.windows, max_cells=_MAX_CELLS)
+    qt = _poibin.binomial_window_probabilities(r, b / r, spec.windows, max_cells=_MAX_CELLS)
+    qe = qs + qt - qs * qt
+    mean, sd, pval, thr = (np.empty(3) for _ in range(4))
+    wt = None if weights is None else weights.astype(float)
+    for j, q in enumerate((qe, qs, qt)):
+        if wt is None:
+            mean[j] = q.sum()
+            sd[j] = math.sqrt(float((q * (1 - q)).sum()))
+            pmf, off = _poibin.poisson_binomial_pmf(q)
+            tail = np.cumsum(pmf[::-1])[::-1]  # P(X >= off + i)
+            i = int(observed[j]) - off
+            pval[j] = 1.0 if i <= 0 else (float(tail[i]) if i < tail.size else 0.0)
+            cdf = 1 - np.r_[tail[1:], 0.0]
+            thr[j] = off + int(np.searchsorted(cdf, 0.999 - 1e-12)) - mean[j]
+        else:
+            mean[j] = float(wt @ q)
+            sd[j] = math.sqrt(float((wt * wt) @ (q * (1 - q))))
+            pval[j] = _poibin.weighted_bernoulli_sf(float(observed[j]), q, wt)
+            thr[j] = _poibin.weighted_bernoulli_quantile(0.999, q, wt) - mean[j]
+    out: dict[str, Any] = {"observed": observed, "mean": mean, "sd": sd, "pvalue": pval,
+                           "threshold": thr}
+    if histograms:
+        z = float(stats.norm.ppf((1 + level) / 2))
+        hm, hv = zip(*(_poibin.binomial_binned(x, p, spec.bin_index, spec.n_bins, wt,
+                                               log_tail=_HIST_LOG_TAIL, max_cells=_MAX_CELLS)
+                       for x, p in ((r, b / r), (v, w / v))))
+        hm, hs = np.stack(hm), np.sqrt(np.stack(hv))
+        out.update(hist=_observed_hist(spec, w, v, b, r, weights), null_hist_mean=hm,
+                   null_hist_low=np.maximum(hm - z * hs, 0.0), null_hist_high=hm + z * hs)
     return out
 
 
@@ -838,6 +962,8 @@ def integer_percentage_test(
     max_rate: float | None = None,
     period: float = 1.0,
     tolerance: float = 0.05,
+    null: str = "exact",
+    histograms: bool = True,
 ) -> IntegerPercentageResult:
     """Test for an excess of polling stations reporting whole-number percentages.
 
@@ -873,7 +999,8 @@ def integer_percentage_test(
         (the turnout numerator) or the party's votes, as in the papers' weighted
         versions. Weights are the observed values in the data and in the null.
     n_resamples : int
-        Monte Carlo replicates (the papers use 1,000).
+        Monte Carlo replicates with ``null='montecarlo'`` (the papers use 1,000);
+        ignored by the exact null.
     rng : None, int or numpy.random.Generator
         Seed for the Monte Carlo draws; the same seed gives identical results.
     turnout, base : str, optional
@@ -887,6 +1014,15 @@ def integer_percentage_test(
         Spacing of the "round" values in percentage points (1; 0.5 or 5 also used).
     tolerance : float
         Half-width of the window around them in percentage points (0.05 = bins of 0.1).
+    null : {'exact', 'montecarlo'}
+        How the binomial null is computed. ``'exact'`` (default): every station's
+        probability of an integer window from exact binomial probabilities, and the
+        count's exact Poisson-binomial distribution (a weighted sum: exact mean and sd,
+        saddlepoint tail). ``'montecarlo'``: ``n_resamples`` simulated elections, as in
+        the papers (same null, with Monte Carlo error).
+    histograms : bool
+        Also compute the histograms and the null's pointwise envelope for the figure
+        (the most expensive part of the exact null; False skips them).
 
     Returns
     -------
@@ -946,6 +1082,10 @@ def integer_percentage_test(
         election, party, preset, dimension, weights, n_resamples, turnout, base,
         min_registered, max_rate, period, tolerance,
     )
+    if null not in _INTEGER_NULLS:
+        raise ValueError(f"`null` must be one of {_INTEGER_NULLS} (got {null!r}).")
+    if not isinstance(histograms, (bool, np.bool_)):
+        raise TypeError(f"`histograms` must be True or False (got {histograms!r}).")
     party = a["party"]
     spec: _IntegerSpec = a["spec"]
     rng = as_generator(rng)
@@ -976,19 +1116,35 @@ def integer_percentage_test(
     }
     if _small(n, 1, "integer_percentage_test"):
         return IntegerPercentageResult(statistic=float("nan"), pvalue=float("nan"), **common)
-    core = _integer_core(spec, w, v, b, r, wt, a["n_resamples"], rng)
-    obs, null = core["observed"], core["null"]
-    mean = null.mean(axis=0)
-    sd = null.std(axis=0, ddof=1) if null.shape[0] > 1 else np.full(3, np.nan)
-    thr = np.quantile(null, 0.999, axis=0) - mean
-    pvals = [monte_carlo_pvalue(null[:, j], obs[j], "greater") for j in range(3)]
+    level = 0.99
+    if null == "exact":
+        ex_ = _integer_exact(spec, w, v, b, r, wt, histograms=histograms, level=level)
+        obs, mean, sd, thr, pvals = (ex_[k] for k in ("observed", "mean", "sd", "threshold",
+                                                     "pvalue"))
+        null_dist = None
+        hists = {k: ex_.get(k) for k in ("null_hist_mean", "null_hist_low", "null_hist_high")}
+        hist = ex_.get("hist")
+    else:
+        core = _integer_core(spec, w, v, b, r, wt, a["n_resamples"], rng, histograms=histograms)
+        obs, nulls = core["observed"], core["null"]
+        mean = nulls.mean(axis=0)
+        sd = nulls.std(axis=0, ddof=1) if nulls.shape[0] > 1 else np.full(3, np.nan)
+        thr = np.quantile(nulls, 0.999, axis=0) - mean
+        pvals = np.array([monte_carlo_pvalue(nulls[:, j], obs[j], "greater") for j in range(3)])
+        j = _DIMENSIONS.index(dimension)
+        null_dist = nulls[:, j].copy()
+        hist = core.get("hist")
+        nh = core.get("null_hist")
+        hists = {"null_hist_mean": None, "null_hist_low": None, "null_hist_high": None}
+        if nh is not None:
+            hists = {"null_hist_mean": nh.mean(axis=0),
+                     "null_hist_low": np.quantile(nh, (1 - level) / 2, axis=0),
+                     "null_hist_high": np.quantile(nh, (1 + level) / 2, axis=0)}
     table = pd.DataFrame(
         {"dimension": list(_DIMENSIONS), "observed": obs, "null_mean": mean, "null_sd": sd,
          "excess": obs - mean, "threshold": thr, "pvalue": pvals}
     )
     j = _DIMENSIONS.index(dimension)
-    nh = core["null_hist"]
-    level = 0.99
     return IntegerPercentageResult(
         statistic=float(obs[j]),
         pvalue=float(pvals[j]),
@@ -1002,14 +1158,13 @@ def integer_percentage_test(
         excess_turnout=float(obs[2] - mean[2]),
         excess_share=float(obs[1] - mean[1]),
         by_dimension=table,
-        null_distribution=null[:, j].copy(),
+        null_distribution=null_dist,
         bin_centers=np.arange(spec.n_bins) * 2 * float(spec.tolerance),
-        hist_turnout=core["hist"][0],
-        hist_share=core["hist"][1],
-        null_hist_mean=nh.mean(axis=0),
-        null_hist_low=np.quantile(nh, (1 - level) / 2, axis=0),
-        null_hist_high=np.quantile(nh, (1 + level) / 2, axis=0),
+        hist_turnout=None if hist is None else hist[0],
+        hist_share=None if hist is None else hist[1],
         envelope_level=level,
+        null=null,
+        **hists,
         **common,
     )
 

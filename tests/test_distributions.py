@@ -82,7 +82,7 @@ class TestIntegerPercentage:
     def test_russia_2011_observed_counts_exact(self, load_dataset):
         # METHODS.md C5: 17,803 / 9,708 / 9,216 of 86,718 stations (deterministic).
         e = load_dataset("russia-2011-duma")
-        r = dist.integer_percentage_test(e, n_resamples=2, rng=0)
+        r = dist.integer_percentage_test(e, histograms=False)
         assert r.n == 86_718
         assert r.observed == 17_803
         assert r.observed_share == 9_708
@@ -91,30 +91,107 @@ class TestIntegerPercentage:
         assert "registered < 100" in r.excluded_reason
 
     @pytest.mark.parametrize(
-        ("name", "published"),
-        [("russia-2011-duma", 1003.5), ("russia-2012-president", 1159.6)],
+        ("name", "published", "published_sd"),
+        [("russia-2011-duma", (1003.5, 767.1, 449.3), 113.1),
+         ("russia-2012-president", (1159.6, 734.6, 634.6), 116.3)],
     )
-    def test_published_excess_reproduced(self, load_dataset, name, published):
-        # METHODS.md C3: authors' runs with 1,000 replicates; MC sd about 115.
-        r = dist.integer_percentage_test(load_dataset(name), n_resamples=1000, rng=42)
-        assert abs(r.excess - published) < 3 * 115
-        assert 90 < r.null_sd < 140
-        assert r.pvalue == pytest.approx(1 / 1001)
+    def test_published_excess_reproduced(self, load_dataset, name, published, published_sd):
+        # METHODS.md C3: the authors' excess is observed minus the mean of 1,000 simulated
+        # elections, so it carries a Monte Carlo error of sd / sqrt(1000) ~ 3.7; the exact
+        # null mean must match it within a few of those (and within one MC sd, the issue's
+        # bar), and the exact sd must match their MC sd within its sampling error (~2 %).
+        r = dist.integer_percentage_test(load_dataset(name), histograms=False)
+        se = published_sd / np.sqrt(1000)
+        np.testing.assert_allclose(r.by_dimension["excess"], published, atol=4 * se)
+        assert abs(r.excess - published[0]) < published_sd
+        assert r.null_sd == pytest.approx(published_sd, rel=0.07)
+        assert r.null == "exact"
+        assert r.pvalue < 1e-12  # about 9 sd above the null mean
 
     def test_published_weighted_excess_reproduced(self, load_dataset):
-        # METHODS.md C4: 2011 excess of given ballots at integer stations 1,257,913 (authors'
-        # 1,000 replicates). Difference of two MC means: sd * sqrt(1/100 + 1/1000) ~ 0.1 sd.
-        # (Measured with 200 replicates: registered 1,589,200 vs 1,591,128; ballots
-        # 1,259,333 vs 1,257,913; votes 948,016 vs 945,253 -- all within 0.05 sd.)
-        r = dist.integer_percentage_test(load_dataset("russia-2011-duma"), weights="ballots",
-                                         n_resamples=100, rng=1)
-        assert abs(r.excess - 1_257_913) < 0.4 * r.null_sd
-        assert 70_000 < r.null_sd < 130_000
+        # METHODS.md C4, 2011: weighted excess at integer stations (either), authors' 1,000
+        # replicates, so their means carry an MC error of about sd / sqrt(1000).
+        e = load_dataset("russia-2011-duma")
+        for weights, published in (("registered", 1_591_128), ("ballots", 1_257_913),
+                                   ("votes", 945_253)):
+            r = dist.integer_percentage_test(e, weights=weights, histograms=False)
+            assert abs(r.excess - published) < 4 * r.null_sd / np.sqrt(1000), weights
+            assert 40_000 < r.null_sd < 200_000
+
+    def test_exact_null_matches_monte_carlo(self, clean):
+        # The simulated null (the papers' procedure) estimates the exact one.
+        for weights in (None, "registered"):
+            ex = dist.integer_percentage_test(clean, party="A", weights=weights, preset=None)
+            mc = dist.integer_percentage_test(clean, party="A", weights=weights, preset=None,
+                                              null="montecarlo", n_resamples=1000, rng=3)
+            a, b = ex.by_dimension, mc.by_dimension
+            np.testing.assert_array_equal(a["observed"], b["observed"])
+            np.testing.assert_allclose(a["null_mean"], b["null_mean"],
+                                       atol=4 * float(a["null_sd"].max()) / np.sqrt(1000))
+            np.testing.assert_allclose(a["null_sd"], b["null_sd"], rtol=0.1)
+            np.testing.assert_allclose(a["pvalue"], b["pvalue"], atol=0.04)
+            np.testing.assert_allclose(a["threshold"], b["threshold"],
+                                       atol=0.5 * float(a["null_sd"].max()))
+            # the figure's exact per-bin null mean against the simulated one
+            np.testing.assert_allclose(ex.null_hist_mean, mc.null_hist_mean,
+                                       atol=5 * np.sqrt(ex.null_hist_mean.max() / 1000)
+                                       * (1 if weights is None else 2500))
+            assert ex.null_distribution is None and mc.null_distribution.size == 1000
+
+    def test_window_probabilities_against_scipy(self):
+        # Exact per-station probabilities of an integer window, against scipy's binomial
+        # pmf summed over every count whose percentage is in a window.
+        rng = np.random.default_rng(8)
+        n = np.r_[1, 2, 7, 100, 999, 1000, 1001, rng.integers(1, 4000, 60)]
+        p = np.r_[0.0, 1.0, 0.5, 0.33, 0.999, 0.001, 0.7, rng.random(60)]
+        for period, tol in ((1, 0.05), (5, 0.25), (0.5, 0.05), (3, 0.1)):
+            spec = dist._IntegerSpec(Fraction(str(period)), Fraction(str(tol)))
+            got = dist._poibin.binomial_window_probabilities(n, p, spec.windows)
+            want = [stats.binom.pmf(k, m, q)[np.abs(100 * k / m - period * np.round(
+                100 * k / m / period)) <= tol + 1e-9].sum()
+                for m, q in zip(n, p) for k in [np.arange(m + 1)]]
+            np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-14)
+
+    def test_poisson_binomial_exact(self):
+        pb = dist._poibin
+        # equal probabilities: the binomial, far into both tails (relative accuracy)
+        pmf, off = pb.poisson_binomial_pmf(np.full(3000, 0.2))
+        k = off + np.arange(pmf.size)
+        np.testing.assert_allclose(pmf, stats.binom.pmf(k, 3000, 0.2), rtol=1e-9)
+        assert pmf[-1] < 1e-250  # the tail is kept down to 1e-300 of the mode
+        # unequal probabilities: against the characteristic-function formula (Hong 2013)
+        rng = np.random.default_rng(1)
+        q = np.r_[rng.random(200), 0.0, 1.0, 1.0]
+        pmf, off = pb.poisson_binomial_pmf(q)
+        n = q.size
+        omega = np.exp(2j * np.pi * np.arange(n + 1) / (n + 1))
+        cf = np.prod(1 - q[:, None] + q[:, None] * omega, axis=0)
+        ref = np.fft.fft(cf).real / (n + 1)
+        np.testing.assert_allclose(pmf, ref[off:off + pmf.size], atol=1e-14)
+        assert off == 2 and pmf.sum() == pytest.approx(1.0)
+        # the weighted tail (saddlepoint) against the exact tail with unit weights
+        x = off + np.arange(pmf.size)
+        for xi in (90, 110, 125, 135):
+            exact = pmf[x >= xi].sum()
+            assert pb.weighted_bernoulli_sf(xi - 0.5, q, np.ones(n)) == pytest.approx(
+                exact, rel=0.06)
+        assert pb.weighted_bernoulli_sf(n + 1, q, np.ones(n)) == 0.0
+
+    def test_weighted_tail_against_simulation(self):
+        rng = np.random.default_rng(4)
+        q = rng.uniform(0.05, 0.3, 1000)
+        w = rng.integers(100, 3000, 1000).astype(float)
+        sims = (rng.random((20_000, 1000)) < q).astype(float) @ w
+        pb = dist._poibin
+        for level in (0.9, 0.99, 0.999):
+            x = pb.weighted_bernoulli_quantile(level, q, w)
+            assert np.mean(sims >= x) == pytest.approx(1 - level, rel=0.2, abs=3e-4)
+        x = np.quantile(sims, 0.99)
+        assert pb.weighted_bernoulli_sf(x, q, w) == pytest.approx(0.01, rel=0.15)
 
     def test_poland_not_flagged(self, load_dataset):
-        r = dist.integer_percentage_test(
-            load_dataset("poland-2020-president-r1"), n_resamples=300, rng=3
-        )
+        r = dist.integer_percentage_test(load_dataset("poland-2020-president-r1"),
+                                         histograms=False)
         assert r.pvalue > 0.01
         assert abs(r.excess) < 3 * r.null_sd
 
@@ -127,13 +204,19 @@ class TestIntegerPercentage:
         e = es.Election.from_frame(df, station_id="id", registered="reg",
                                    ballots_issued="issued", valid=["A", "B"], invalid="inv",
                                    parties=["A", "B"])
-        r = dist.integer_percentage_test(e, party="A", dimension="share", n_resamples=400,
-                                         rng=5, min_registered=0)
         k = np.arange(v + 1)
         pct = 100 * k / v
         integer = np.abs(pct - np.round(pct)) <= 0.05 + 1e-12
         prob = stats.binom.pmf(k[integer], v, round(v * p) / v).sum()
         sd = np.sqrt(n * prob * (1 - prob))
+        ex = dist.integer_percentage_test(e, party="A", dimension="share", min_registered=0)
+        assert ex.null_mean == pytest.approx(n * prob, rel=1e-10)
+        assert ex.null_sd == pytest.approx(sd, rel=1e-10)
+        # the count is Bin(n, prob): exact tail and 99.9th percentile
+        assert ex.pvalue == pytest.approx(stats.binom.sf(ex.observed - 1, n, prob), rel=1e-8)
+        assert ex.threshold == pytest.approx(stats.binom.ppf(0.999, n, prob) - n * prob)
+        r = dist.integer_percentage_test(e, party="A", dimension="share", n_resamples=400,
+                                         rng=5, min_registered=0, null="montecarlo")
         assert r.null_mean == pytest.approx(n * prob, abs=4 * sd / np.sqrt(400))
         assert r.null_sd == pytest.approx(sd, rel=0.15)
         # turnout 50 % at every station is integer: observed turnout count is n.
@@ -149,20 +232,36 @@ class TestIntegerPercentage:
         share_int = np.abs(pct - np.round(pct)) <= 0.05
         assert r.observed_share == reg[share_int].sum()
 
-    def test_size_under_clean_elections(self):
-        # Calibration: 1,000 simulated clean elections of 500 stations, 99 replicates.
+    @staticmethod
+    def _clean_pvalues(seed, pvalue):
+        """p-values of ``pvalue(spec, w, v, b, r)`` on 1,000 clean elections of 500 stations."""
         spec = dist._IntegerSpec(Fraction(1), Fraction(1, 20))
-        rng = np.random.default_rng(2024)
+        rng = np.random.default_rng(seed)
         p = np.empty(1000)
         for i in range(p.size):
             r = rng.integers(100, 2500, 500)
             b = rng.binomial(r, np.clip(rng.normal(0.6, 0.1, 500), 0.05, 0.95))
             w = rng.binomial(b, np.clip(rng.normal(0.5, 0.1, 500), 0.05, 0.95))
             ok = (b > 0) & (100 * b <= 99 * r) & (100 * w <= 99 * b)
-            out = dist._integer_core(spec, w[ok], b[ok], b[ok], r[ok], None, 99, rng,
-                                     histograms=False)
-            p[i] = monte_carlo_pvalue(out["null"][:, 0], out["observed"][0])
+            p[i] = pvalue(spec, w[ok], b[ok], b[ok], r[ok], rng)
+        return p
+
+    def test_size_under_clean_elections(self):
+        # Calibration of the simulated null (99 replicates).
+        def mc(spec, w, v, b, r, rng):
+            out = dist._integer_core(spec, w, v, b, r, None, 99, rng, histograms=False)
+            return monte_carlo_pvalue(out["null"][:, 0], out["observed"][0])
+        p = self._clean_pvalues(2024, mc)
         assert 0.035 <= np.mean(p <= 0.05) <= 0.065
+
+    def test_size_of_exact_null_under_clean_elections(self):
+        # Calibration of the exact null. The count is discrete, so the test is at most
+        # nominal (conservative).
+        def exact(spec, w, v, b, r, rng):
+            return dist._integer_exact(spec, w, v, b, r, None, histograms=False)["pvalue"][0]
+        p = self._clean_pvalues(2025, exact)
+        assert 0.03 <= np.mean(p <= 0.05) <= 0.06
+        assert 0.005 <= np.mean(p <= 0.01) <= 0.016
 
     def test_power_against_round_results(self):
         df = simulate_frame(3000, seed=4)
@@ -175,15 +274,23 @@ class TestIntegerPercentage:
         written = np.minimum(np.round(target * (valid + df["inv"])), valid)
         a = np.where(cheat, written, df["A"]).astype(np.int64)
         df = df.assign(A=a, B=valid - a)
-        r = dist.integer_percentage_test(make_election(df), party="A", n_resamples=200, rng=2)
+        r = dist.integer_percentage_test(make_election(df), party="A")
         assert r.pvalue < 0.01
         assert r.excess_share > 3 * r.by_dimension.loc[1, "null_sd"]
 
     def test_same_seed_same_result(self, clean):
-        a = dist.integer_percentage_test(clean, n_resamples=50, rng=7)
-        b = dist.integer_percentage_test(clean, n_resamples=50, rng=7)
+        a = dist.integer_percentage_test(clean, n_resamples=120, rng=7, null="montecarlo")
+        b = dist.integer_percentage_test(clean, n_resamples=120, rng=7, null="montecarlo")
         np.testing.assert_array_equal(a.null_distribution, b.null_distribution)
         assert a.to_frame().equals(b.to_frame())
+        # fixed chunks: the memory batch size does not change the draws
+        old = dist._MAX_CELLS
+        try:
+            dist._MAX_CELLS = 3000 * 7
+            c = dist.integer_percentage_test(clean, n_resamples=120, rng=7, null="montecarlo")
+        finally:
+            dist._MAX_CELLS = old
+        np.testing.assert_array_equal(a.null_distribution, c.null_distribution)
 
     def test_histogram_and_envelope(self, clean):
         r = dist.integer_percentage_test(clean, party="A", n_resamples=50, rng=1)
@@ -192,6 +299,12 @@ class TestIntegerPercentage:
         assert r.null_hist_mean.shape == (2, r.bin_centers.size)
         assert np.all(r.null_hist_low <= r.null_hist_high)
         assert r.bin_centers[10] == pytest.approx(1.0)
+        # the exact null histogram puts each station's whole binomial in some bin
+        np.testing.assert_allclose(r.null_hist_mean.sum(axis=1), r.n, rtol=1e-4)
+        q = dist.integer_percentage_test(clean, party="A", histograms=False)
+        assert q.hist_share is None and q.excess == r.excess
+        with pytest.raises(ValueError, match="histograms=True"):
+            q.plot()
 
     def test_exclusions_reported(self):
         df = simulate_frame(300, seed=1)
@@ -239,6 +352,8 @@ class TestIntegerPercentage:
             ({"turnout": "ballots"}, ValueError, r"`turnout`='ballots': \['ballots'\]"),
             ({"max_rate": 1.5}, ValueError, "`max_rate` must be in"),
             ({"min_registered": -1}, ValueError, "`min_registered` must be a non-negative"),
+            ({"null": "simulated"}, ValueError, "`null` must be one of"),
+            ({"histograms": 1}, TypeError, "`histograms` must be True or False"),
         ],
     )
     def test_bad_arguments(self, clean, kwargs, error, match):
