@@ -23,12 +23,15 @@ __all__ = [
     "benford_first_digit_probs",
     "benford_second_digit_probs",
     "check_min_count",
+    "conformity",
+    "effect_size",
     "first_digits",
     "first_spec",
     "gof_statistic",
     "last_spec",
     "last_two_spec",
     "lut_codes",
+    "mad",
     "orders_of_magnitude",
     "percent_codes",
     "percent_spec",
@@ -386,3 +389,69 @@ def last_two_spec(statistic: str, min_count: int | None, wrap: bool = True) -> D
     )
 
 
+
+
+# ---------------------------------------------------------------------------------------
+# effect sizes
+
+#: Nigrini's MAD conformity ranges (upper bounds of close, acceptable and marginally
+#: acceptable conformity), Benford's Law (2012), table 7.1.
+NIGRINI_MAD = {"first": (0.006, 0.012, 0.015), "second": (0.008, 0.010, 0.012)}
+_CONFORMITY = (
+    "close conformity", "acceptable conformity", "marginally acceptable conformity",
+    "nonconformity",
+)
+
+
+def mad(observed_freq: np.ndarray, expected_freq: np.ndarray) -> float:
+    """Mean absolute deviation of the frequencies (Nigrini): ``mean |obs - exp|``.
+
+    Examples
+    --------
+    >>> mad(np.array([0.5, 0.5]), np.array([0.25, 0.75]))
+    0.25
+    """
+    return float(np.mean(np.abs(np.asarray(observed_freq) - np.asarray(expected_freq))))
+
+
+def conformity(value: float, digit: str) -> str:
+    """Nigrini's conformity range of a MAD for ``digit`` ``'first'`` or ``'second'``.
+
+    Examples
+    --------
+    >>> conformity(0.007, "first"), conformity(0.007, "second")
+    ('acceptable conformity', 'close conformity')
+    """
+    bounds = NIGRINI_MAD[digit]
+    return _CONFORMITY[int(np.searchsorted(bounds, value, side="left"))]
+
+
+def effect_size(
+    spec: DigitSpec, obs: np.ndarray, expected_freq: np.ndarray, expected_value: float
+) -> tuple[float, str, str]:
+    """An effect size next to the p-value: (value, name, Nigrini conformity or '').
+
+    First and second digits: Nigrini's MAD from Benford's law with its conformity range.
+    Other distributions: Cramér's V ``sqrt(X2 / (n (k - 1)))`` against the null's
+    expected frequencies. Shares: Cramér's V of the two-cell table, ``|p - p0| /
+    sqrt(p0 (1 - p0))``. Mean last digit: Cohen's d, the difference from the null's
+    expected mean in units of one digit's standard deviation under the null.
+    """
+    n = float(obs.sum())
+    freq = obs / n
+    digit = getattr(spec.code, "kind", "")
+    if spec.leading and not spec.uses_percent and digit in NIGRINI_MAD:
+        value = mad(freq, spec.probs)
+        return value, "MAD from Benford's law (Nigrini)", conformity(value, digit)
+    e = np.asarray(expected_freq, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if spec.kind == "distribution":
+            x2 = float(gof_statistic(obs, e, "chi2"))
+            return float(np.sqrt(x2 / (n * (spec.k - 1)))), "Cramér's V", ""
+        if spec.kind == "share":
+            p0 = float(e[spec.success].sum())
+            p = float(freq[spec.success].sum())
+            return float(abs(p - p0) / np.sqrt(p0 * (1 - p0))), "Cramér's V", ""
+        mu = float(e @ spec.values)
+        sd = float(np.sqrt(e @ (spec.values - mu) ** 2))
+        return float((freq @ spec.values - mu) / sd), "Cohen's d", ""

@@ -123,8 +123,7 @@ def plot_forensics_table(table: Any, *, ax: Any = None, cmap: str = "Reds", **kw
     >>> ax.get_xlabel()
     'statistic (cell: value; colour: -log10 adjusted p)'
     """
-    from .forensics import STATISTICS
-
+    STATISTICS = table.statistics  # noqa: N806 - the table's own list (no import of forensics)
     wide = table.to_frame()
     labels = [f"{g} / {c} (n={n:,})" for g, c, n in wide[["group", "column", "n"]].itertuples(index=False)]
     padj = wide[[f"{s}_padj" for s in STATISTICS]].to_numpy(dtype=float)

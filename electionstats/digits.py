@@ -37,10 +37,12 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from ._args import DEFAULT_N_RESAMPLES
 from ._citations import register
 from ._digitcore import (
     DigitSpec,
     benford_first_digit_probs,
+    effect_size,
     benford_second_digit_probs,
     first_digits,
     first_spec,
@@ -65,11 +67,13 @@ from ._nulls import (
     size_aware_model,
     size_aware_null,
 )
-from ._results import Result
+from ._results import Interval, Summary, TableResult, TestResult
 from ._warnings import DigitRangeWarning, SmallSampleWarning
+from .election import Election
 
 __all__ = [
     "DigitTestResult",
+    "DigitTestsTable",
     "benford_first_digit_probs",
     "benford_second_digit_probs",
     "digit_tests",
@@ -149,12 +153,32 @@ register(
 }""",
 )
 
+register(
+    "nigrini2012",
+    """@book{nigrini2012,
+  title = {Benford's Law: Applications for Forensic Accounting, Auditing, and Fraud Detection},
+  author = {Nigrini, Mark J.},
+  publisher = {Wiley},
+  year = {2012},
+  doi = {10.1002/9781119203094}
+}""",
+)
+register(
+    "cramer1946",
+    """@book{cramer1946,
+  title = {Mathematical Methods of Statistics},
+  author = {Cram{\\'e}r, Harald},
+  publisher = {Princeton University Press},
+  year = {1946}
+}""",
+)
+
 # ---------------------------------------------------------------------------------------
 # result
 
 
-@dataclasses.dataclass(frozen=True)
-class DigitTestResult(Result):
+@dataclasses.dataclass(frozen=True, eq=False)
+class DigitTestResult(TestResult):
     """Result of a digit test.
 
     Attributes
@@ -193,8 +217,24 @@ class DigitTestResult(Result):
         standard deviation of each frequency (approximately standard normal).
     df : int or None
         Degrees of freedom of the asymptotic chi-square reference.
-    confidence_interval : tuple of float or None
-        Basic bootstrap interval of the statistic (``null='bootstrap'``).
+    confidence_interval : Interval
+        Basic bootstrap interval of the statistic (``null='bootstrap'``; NaN bounds
+        otherwise, so that ``to_frame()`` has the same columns under every null).
+    column : str
+        What was tested: the column of an ``Election`` or the name of a pandas Series
+        (``''`` for a plain array).
+    effect_size, effect_size_name : float, str
+        How far the digits are from the null, next to the p-value (at 95,000 stations
+        every chi-square rejects): for first- and second-digit tests Nigrini's mean
+        absolute deviation (MAD) of the digit frequencies from Benford's law; for the
+        other distribution tests Cramér's V against the null's expected frequencies;
+        for shares Cramér's V of the two-cell table (``|p - p0| / sqrt(p0 (1 - p0))``);
+        for the mean last digit Cohen's d (difference in units of one digit's standard
+        deviation under the null).
+    conformity : str
+        Nigrini's conformity range of the MAD (``'close conformity'``, ``'acceptable
+        conformity'``, ``'marginally acceptable conformity'``, ``'nonconformity'``) for
+        first- and second-digit tests, ``''`` otherwise.
     null_distribution : ndarray or None
         Simulated statistics (Monte Carlo or bootstrap replicates).
     orders_of_magnitude : float
@@ -215,8 +255,12 @@ class DigitTestResult(Result):
     n_excluded: int = 0
     excluded_reason: str = ""
     df: int | None = None
-    confidence_interval: tuple[float, float] | None = None
+    confidence_interval: Interval = dataclasses.field(default_factory=Interval.missing)
     n_resamples: int | None = None
+    column: str = ""
+    effect_size: float = float("nan")
+    effect_size_name: str = ""
+    conformity: str = ""
     orders_of_magnitude: float = float("nan")
     notes: str = ""
     categories: tuple[Any, ...] = ()
@@ -241,6 +285,8 @@ class DigitTestResult(Result):
         "phipson2010",
         "lancaster1961",
         "satterthwaite1946",
+        "nigrini2012",
+        "cramer1946",
     )
     null_hypothesis: ClassVar[str] = (
         "the digits of the counts follow the null model (the textbook reference, or what "
@@ -258,8 +304,10 @@ class DigitTestResult(Result):
         return self.expected / max(self.n, 1)
 
     def to_frame(self) -> pd.DataFrame:
-        """One-row DataFrame with the test's name first."""
-        return pd.DataFrame([{"method": self.method, **self._scalar_fields()}])
+        """One-row DataFrame with the test's name first; the same columns under every null."""
+        fields = self._scalar_fields()
+        fields.pop("null_distribution", None)
+        return pd.DataFrame([{"method": self.method, **fields}])
 
     def digits_frame(self) -> pd.DataFrame:
         """One row per digit category: observed and expected counts and frequencies."""
@@ -288,8 +336,8 @@ class DigitTestResult(Result):
 
 _NULLS = ("reference", "size-aware", "montecarlo", "bootstrap")
 
-#: Default number of Monte Carlo replicates, bootstrap resamples and multinomial draws.
-DEFAULT_N_RESAMPLES = 1000
+#: Largest ``n_resamples`` a digit test accepts (the replicates are held in memory).
+MAX_N_RESAMPLES = 10**7
 _GOFS = ("chi2", "g")
 _METHODS = ("auto", "asymptotic", "exact")
 _NAN_POLICIES = ("raise", "omit")
@@ -325,6 +373,12 @@ def _as_count_array(
             values = values.to_numpy(dtype=float, na_value=np.nan)
         else:
             values = values.to_numpy()
+    if isinstance(values, (list, tuple)) and any(isinstance(v, (bool, np.bool_)) for v in values):
+        where = [i for i, v in enumerate(values) if isinstance(v, (bool, np.bool_))]
+        raise TypeError(
+            f"`{name}` holds booleans (True/False at positions {where[:5]}), not counts; "
+            "numpy would read them as 1 and 0. Pass whole numbers."
+        )
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"`{name}` must be one-dimensional (got shape {arr.shape}).")
@@ -332,6 +386,12 @@ def _as_count_array(
         raise ValueError(f"`{name}` is empty; pass at least one count.")
     kind = arr.dtype.kind
     if kind == "O":
+        is_bool = np.array([isinstance(v, (bool, np.bool_)) for v in arr])
+        if is_bool.any():
+            raise TypeError(
+                f"`{name}` holds booleans at {_positions(is_bool, index)}, not counts; "
+                "numpy would read them as 1 and 0. Pass whole numbers."
+            )
         is_str = np.array([isinstance(v, (str, bytes)) for v in arr])
         if is_str.any():
             raise TypeError(
@@ -396,11 +456,62 @@ class _Data:
     rate: np.ndarray | None
     n_nan: int
     rate_model: str = "auto"
+    column: str = ""
+
+
+#: Denominator of each kind of column for the size-aware nulls, in order of preference.
+DENOMINATOR_PREFERENCE = {
+    "party": ("valid", "ballots_found", "ballots_issued"),
+    "ballots": ("registered",),
+}
+
+
+def _default_denominator(election: Election, column: str) -> str | None:
+    """The count a column's size-aware null redraws from: a party's base, or registered."""
+    if column in election.parties:
+        kind = "party"
+    elif column in ("ballots_found", "ballots_issued", "valid", "invalid"):
+        kind = "ballots"
+    else:
+        return None
+    return next((r for r in DENOMINATOR_PREFERENCE[kind] if r in election.roles), None)
+
+
+def _resolve_input(counts: Any, column: Any, denominator: Any) -> tuple[Any, Any, str]:
+    """Counts, denominator and the name of what is tested (Election + column, or arrays)."""
+    if isinstance(counts, Election):
+        if not isinstance(column, str):
+            raise TypeError(
+                "with an Election, pass the column to test as the second argument, e.g. "
+                "es.last_digit_test(e, 'ballots_found') or a party name; columns: "
+                f"{[*election_columns(counts)]}."
+            )
+        values = counts.counts(column)  # KeyError naming the options
+        if isinstance(denominator, str):
+            denominator = counts.counts(denominator)
+        elif denominator is None:
+            base = _default_denominator(counts, column)
+            denominator = None if base is None else counts.counts(base)
+        return values, denominator, column
+    if column is not None:
+        raise TypeError(
+            f"`column`={column!r} names a column of an Election; with an array of counts "
+            "leave it out."
+        )
+    name = counts.name if isinstance(counts, pd.Series) and isinstance(counts.name, str) else ""
+    return counts, denominator, name
+
+
+def election_columns(election: Election) -> list[str]:
+    """Count columns of an Election a digit test can use (roles, then parties)."""
+    return [*election.roles, *election.parties]
 
 
 def _data_iv(
-    counts: Any, denominator: Any, rate: Any, nan_policy: str, rate_model: str = "auto"
+    counts: Any, denominator: Any, rate: Any, nan_policy: str, rate_model: str = "auto",
+    *, column: Any = None,
 ) -> _Data:
+    counts, denominator, name = _resolve_input(counts, column, denominator)
     if rate_model not in RATE_MODELS:
         raise ValueError(f"`rate_model` must be one of {RATE_MODELS} (got {rate_model!r}).")
     if nan_policy not in _NAN_POLICIES:
@@ -452,7 +563,7 @@ def _data_iv(
         x = x[keep]
         den = den[keep] if den is not None else None
         r = r[keep] if r is not None else None
-    return _Data(x, den, r, int(nan.sum()), rate_model)
+    return _Data(x, den, r, int(nan.sum()), rate_model, name)
 
 
 def _options_iv(
@@ -489,6 +600,18 @@ def _options_iv(
     else:
         alternative = check_alternative("two-sided" if alternative is None else alternative)
     b = check_n_resamples(n_resamples)
+    if b > MAX_N_RESAMPLES:
+        raise ValueError(
+            f"`n_resamples`={b:,} is above the limit of {MAX_N_RESAMPLES:,} replicates for a "
+            "digit test (the replicates are kept in memory: 8 bytes each, and the run "
+            "would take hours); 10,000 give p-values to about 0.002. For an exact "
+            "size-aware p-value use null='size-aware', which needs no replicates."
+        )
+    if data.rate is not None and null not in ("size-aware", "montecarlo"):
+        raise ValueError(
+            f"`rate` is only used by the size-aware nulls, and null={null!r} would ignore "
+            "it; pass null='size-aware' (or 'montecarlo') or drop `rate`."
+        )
     if isinstance(confidence_level, bool) or not isinstance(
         confidence_level, (int, float, np.integer, np.floating)
     ):
@@ -610,6 +733,7 @@ def _test(
     sd = fit.sd_freq
     with np.errstate(divide="ignore", invalid="ignore"):
         resid = np.where(sd > 0, (obs_freq - fit.expected_freq) / np.where(sd > 0, sd, 1), 0.0)
+    es_value, es_name, conform = effect_size(spec, obs, fit.expected_freq, fit.expected_value)
     highlight: tuple[Any, ...] = ()
     if spec.success is not None:
         highlight = tuple(c for c, s in zip(spec.categories, spec.success, strict=True) if s)
@@ -627,8 +751,15 @@ def _test(
         n_excluded=data.n_nan + n_below,
         excluded_reason="; ".join(reasons),
         df=fit.df,
-        confidence_interval=fit.interval,
+        confidence_interval=(
+            Interval.missing(confidence_level) if fit.interval is None
+            else Interval(fit.interval[0], fit.interval[1], confidence_level)
+        ),
         n_resamples=fit.n_resamples,
+        column=data.column,
+        effect_size=es_value,
+        effect_size_name=es_name,
+        conformity=conform,
         orders_of_magnitude=orders,
         notes=" | ".join(notes),
         categories=spec.categories,
@@ -712,6 +843,7 @@ _MC_NOTES = """The exact size-aware null (``null='size-aware'``): each station's
 
 def first_digit_test(
     counts: Any,
+    column: str | None = None,
     *,
     gof: str = "chi2",
     null: str = "reference",
@@ -789,7 +921,7 @@ def first_digit_test(
     >>> res.n, res.df, res.pvalue > 0.01
     (2000, 8, True)
     """
-    data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
+    data = _data_iv(counts, denominator, rate, nan_policy, rate_model, column=column)
     return _test(
         first_spec(min_count),
         data,
@@ -806,6 +938,7 @@ def first_digit_test(
 
 def second_digit_test(
     counts: Any,
+    column: str | None = None,
     *,
     statistic: str = "mean",
     gof: str = "chi2",
@@ -882,7 +1015,7 @@ def second_digit_test(
     >>> round(res.reference_value, 4)
     4.1874
     """
-    data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
+    data = _data_iv(counts, denominator, rate, nan_policy, rate_model, column=column)
     return _test(
         second_spec(statistic, min_count),
         data,
@@ -900,6 +1033,7 @@ def second_digit_test(
 
 def last_digit_test(
     counts: Any,
+    column: str | None = None,
     *,
     statistic: str = "distribution",
     gof: str = "chi2",
@@ -976,7 +1110,7 @@ def last_digit_test(
     >>> round(last_digit_test([12, 35, 40, 7], statistic="mean").statistic, 2)
     3.5
     """
-    data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
+    data = _data_iv(counts, denominator, rate, nan_policy, rate_model, column=column)
     return _test(
         last_spec(statistic, min_count),
         data,
@@ -993,6 +1127,7 @@ def last_digit_test(
 
 def zero_five_test(
     counts: Any,
+    column: str | None = None,
     *,
     alternative: str | None = None,
     null: str = "reference",
@@ -1052,7 +1187,7 @@ def zero_five_test(
     >>> res.statistic, res.n
     (0.4, 10)
     """
-    data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
+    data = _data_iv(counts, denominator, rate, nan_policy, rate_model, column=column)
     return _test(
         zero_five_spec(min_count),
         data,
@@ -1138,12 +1273,17 @@ def percent_zero_five_test(
     >>> res.statistic, res.n, res.n_excluded
     (0.6666666666666666, 3, 1)
     """
-    if denominator is None:
+    column = None
+    if isinstance(counts, Election) and isinstance(denominator, str):
+        column, denominator = denominator, None  # percent_zero_five_test(e, "party")
+    elif denominator is None and not isinstance(counts, Election):
         raise ValueError(
             "`denominator` is required: the percentage is 100 * counts / denominator "
             "(e.g. a party's votes over valid votes, or ballots over registered voters)."
         )
-    data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
+    data = _data_iv(counts, denominator, rate, nan_policy, rate_model, column=column)
+    if data.denominator is None:
+        raise ValueError(f"no denominator for {data.column!r}; pass `denominator=`.")
     spec = percent_spec(min_count, cap)
     res = _test(
         spec,
@@ -1161,6 +1301,7 @@ def percent_zero_five_test(
 
 def last_two_digits_test(
     counts: Any,
+    column: str | None = None,
     *,
     statistic: str = "repeated",
     gof: str = "chi2",
@@ -1249,7 +1390,7 @@ def last_two_digits_test(
     >>> round(last_two_digits_test(x, statistic="adjacent").statistic, 4)
     0.3333
     """
-    data = _data_iv(counts, denominator, rate, nan_policy, rate_model)
+    data = _data_iv(counts, denominator, rate, nan_policy, rate_model, column=column)
     return _test(
         last_two_spec(statistic, min_count, adjacent_wrap),
         data,
@@ -1278,8 +1419,47 @@ for _f in (
 _BUNDLE = ("first", "second", "last", "zero_five", "last_two", "percent_zero_five")
 
 
+@dataclasses.dataclass(frozen=True, eq=False)
+class DigitTestsTable(TableResult):
+    """Several digit tests of the same counts: one row per test.
+
+    ``table`` holds each test's ``to_frame()`` row (the same columns for every test and
+    null, so batteries concatenate); ``results`` the individual
+    :class:`DigitTestResult` objects, in the order of the tests (also ``table[i]`` by
+    position through :meth:`result`).
+    """
+
+    results: tuple[DigitTestResult, ...] = ()
+
+    method: ClassVar[str] = "Digit tests"
+    citations: ClassVar[tuple[str, ...]] = DigitTestResult.citations
+    null_hypothesis: ClassVar[str] = DigitTestResult.null_hypothesis
+    formats: ClassVar[dict[str, str]] = {"n": "count", "n_excluded": "count", "pvalue": "pvalue"}
+
+    def result(self, test: int | str) -> DigitTestResult:
+        """One test's result, by position or by the start of its name (``'C05s'``)."""
+        if isinstance(test, (int, np.integer)):
+            return self.results[int(test)]
+        for r in self.results:
+            if r.test.startswith(test):
+                return r
+        raise KeyError(f"no test named {test!r}; tests: {[r.test for r in self.results]}.")
+
+    def summary(self) -> Summary:
+        """The tests with their p-values and effect sizes, the null and the caveat."""
+        cols = ["test", "statistic", "pvalue", "effect_size", "effect_size_name", "n"]
+        s = Summary(self.method, items=[("null", self.results[0].null if self.results else ""),
+                                         ("column", self.results[0].column if self.results else "")])
+        s.tables.append(("", self.table[[c for c in cols if c in self.table]], dict(self.formats)))
+        s.add_note(f"Null hypothesis: {self.null_hypothesis}")
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
+
+
 def digit_tests(
     counts: Any,
+    column: str | None = None,
     *,
     denominator: Any = None,
     tests: Sequence[str] | None = None,
@@ -1288,7 +1468,7 @@ def digit_tests(
     confidence_level: float = 0.95,
     nan_policy: str = "raise",
     rng: Any = None,
-) -> list[DigitTestResult]:
+) -> DigitTestsTable:
     """Run several digit tests on the same counts, validating the input once.
 
     Null hypothesis: as in each test (the textbook reference by default).
@@ -1311,9 +1491,10 @@ def digit_tests(
 
     Returns
     -------
-    list of DigitTestResult
-        In the order of ``tests``; ``pd.concat([r.to_frame() for r in results])`` gives
-        one tidy table (see :func:`electionstats.adjust_pvalues` for multiple testing).
+    DigitTestsTable
+        One row per test (in the order of ``tests``) with the same columns as each
+        test's ``to_frame()`` (see :func:`electionstats.adjust_pvalues` for multiple
+        testing); ``.results`` holds the individual results.
 
     Notes
     -----
@@ -1324,17 +1505,22 @@ def digit_tests(
     --------
     >>> import numpy as np
     >>> x = np.random.default_rng(2).integers(10, 5000, 1000)
-    >>> [r.test for r in digit_tests(x, tests=["last", "zero_five"])]
+    >>> table = digit_tests(x, tests=["last", "zero_five"])
+    >>> table.to_frame()["test"].tolist()
     ['last digit (uniform)', 'C05s (counts ending in 0 or 5)']
     """
     if tests is None:
-        tests = _BUNDLE[:5] + (("percent_zero_five",) if denominator is not None else ())
+        has_den = denominator is not None or (
+            isinstance(counts, Election) and isinstance(column, str)
+            and _default_denominator(counts, column) is not None
+        )
+        tests = _BUNDLE[:5] + (("percent_zero_five",) if has_den else ())
     unknown = [t for t in tests if t not in _BUNDLE]
     if unknown:
         raise ValueError(f"`tests` has unknown names {unknown}; choose from {_BUNDLE}.")
-    if "percent_zero_five" in tests and denominator is None:
+    data = _data_iv(counts, denominator, None, nan_policy, column=column)
+    if "percent_zero_five" in tests and data.denominator is None:
         raise ValueError("the 'percent_zero_five' test needs `denominator`.")
-    data = _data_iv(counts, denominator, None, nan_policy)
     specs = {
         "first": (first_spec(1), "warn"),
         "second": (second_spec("mean", 10), "record"),
@@ -1358,4 +1544,5 @@ def digit_tests(
                 check_span=span,
             )
         )
-    return out
+    table = pd.concat([r.to_frame() for r in out], ignore_index=True)
+    return DigitTestsTable(table=table, results=tuple(out))

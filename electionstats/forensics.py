@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from . import _shape
 from ._digitcore import (
+    effect_size,
     lut_codes,
     percent_codes,
     percent_spec,
@@ -44,7 +46,9 @@ from ._nulls import (
     size_aware_models,
     size_aware_null,
 )
-from ._results import CAVEAT
+from ._args import check_alpha, check_confidence_level
+from ._results import CAVEAT, Summary, TableResult
+from ._warnings import SmallSampleWarning
 from .election import Election
 
 __all__ = ["STATISTICS", "ForensicsTable", "basic_forensics"]
@@ -68,59 +72,105 @@ _REFERENCE = {
     "Sobyanin": float("nan"),
     "Corr": 0.0,
 }
+#: One table cell: value, interval, p-value, n used, p-value method, effect size and its name.
+_Row = tuple[float, float, float, float, int, str, float, str]
 _DIGIT_STATS = ("_2BL", "LastC", "C05s", "P05s")
 _NULLS = ("size-aware", "montecarlo", "bootstrap")
 
 
-@dataclasses.dataclass(frozen=True)
-class ForensicsTable:
+def _wide(long: pd.DataFrame) -> pd.DataFrame:
+    """The toolkit's layout: one row per group and column, five columns per statistic."""
+    keys = ["level", "group", "column"]
+    if long.empty:
+        return pd.DataFrame(columns=[*keys, "n"])
+    base = long.drop_duplicates(keys)[[*keys, "n_stations"]].rename(columns={"n_stations": "n"})
+    out = base.reset_index(drop=True)
+    idx = pd.MultiIndex.from_frame(out[keys])
+    for stat in STATISTICS:
+        part = long[long["statistic"] == stat].set_index(keys).reindex(idx)
+        out[stat] = part["value"].to_numpy()
+        out[f"{stat}_low"] = part["ci_low"].to_numpy()
+        out[f"{stat}_high"] = part["ci_high"].to_numpy()
+        out[f"{stat}_p"] = part["pvalue"].to_numpy()
+        out[f"{stat}_padj"] = part["pvalue_adjusted"].to_numpy()
+        out[f"{stat}_effect"] = part["effect_size"].to_numpy()
+    return out
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ForensicsTable(TableResult):
     """The basic forensics table: one row per group and column.
 
     Attributes
     ----------
+    table : DataFrame
+        The toolkit's layout (``to_frame()``): ``level, group, column, n`` and, per
+        statistic ``S``, ``S, S_low, S_high, S_p, S_padj, S_effect``.
     long : DataFrame
         Tidy table, one row per group, column and statistic: ``level``, ``group``,
         ``column``, ``statistic``, ``value``, ``ci_low``, ``ci_high``, ``reference``,
-        ``pvalue``, ``pvalue_method``, ``n_used``, ``n_stations``, ``pvalue_adjusted``,
-        ``reject``.
+        ``pvalue``, ``pvalue_method``, ``effect_size``, ``effect_size_name``, ``n_used``,
+        ``n_stations``, ``pvalue_adjusted``, ``reject``.
     p_adjust : str or None
         Multiple-testing method applied across every p-value in the table.
     alpha : float
         Level of ``reject``.
     n_resamples : int
+    null : str
+        Null of the four digit statistics' p-values.
     """
 
-    long: pd.DataFrame
+    long: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     p_adjust: str | None = "fdr_bh"
     alpha: float = 0.05
     n_resamples: int = 1000
     null: str = "size-aware"
 
-    citations = ("mebane2015eft", "mebane2006", "hartigan1985", "benjamini1995", "phipson2010")
+    method: ClassVar[str] = "Basic election forensics (Election Forensics Toolkit statistics)"
+    citations: ClassVar[tuple[str, ...]] = (
+        "mebane2015eft", "mebane2006", "hartigan1985", "benjamini1995", "phipson2010",
+        "nigrini2012",
+    )
+    null_hypothesis: ClassVar[str] = (
+        "the digits are what binomial counts of the same sizes and rates produce (or the "
+        "textbook values with null='bootstrap'); the shares have skewness 0, kurtosis 3 "
+        "and one mode; turnout and share are uncorrelated."
+    )
+    #: Statistics of the table, in the toolkit's order and names (for the figure).
+    statistics: ClassVar[tuple[str, ...]] = STATISTICS
+    plot_function: ClassVar[str] = "electionstats._plot_digits:plot_forensics_table"
 
     def to_frame(self, *, long: bool = False) -> pd.DataFrame:
-        """The table: wide (one row per group and column, the toolkit's layout) or long.
+        """The table: wide (one row per group and column, the toolkit's layout) or long."""
+        return (self.long if long else self.table).copy()
 
-        Wide columns: ``level, group, column, n`` and, per statistic ``S``,
-        ``S, S_low, S_high, S_p, S_padj``.
-        """
-        if long:
-            return self.long.copy()
-        keys = ["level", "group", "column"]
-        base = self.long.drop_duplicates(keys)[[*keys, "n_stations"]].rename(
-            columns={"n_stations": "n"}
-        )
-        out = base.reset_index(drop=True)
-        for stat in STATISTICS:
-            part = self.long[self.long["statistic"] == stat].set_index(keys)
-            idx = pd.MultiIndex.from_frame(out[keys])
-            part = part.reindex(idx)
-            out[stat] = part["value"].to_numpy()
-            out[f"{stat}_low"] = part["ci_low"].to_numpy()
-            out[f"{stat}_high"] = part["ci_high"].to_numpy()
-            out[f"{stat}_p"] = part["pvalue"].to_numpy()
-            out[f"{stat}_padj"] = part["pvalue_adjusted"].to_numpy()
-        return out
+    def summary(self) -> Summary:
+        """Flagged cells first, then the statistics per group and column."""
+        long = self.long
+        flagged = long[long["reject"].fillna(False).astype(bool)] if "reject" in long else long[:0]
+        groups = int(long.drop_duplicates(["group"]).shape[0]) if len(long) else 0
+        s = Summary(self.method, items=[
+            ("groups", groups),
+            ("columns", ", ".join(map(str, dict.fromkeys(long.get("column", []))))),
+            ("digit p-values", {"size-aware": "size-aware null, exact",
+                                "montecarlo": "size-aware null, simulated",
+                                "bootstrap": "bootstrap interval inverted"}.get(self.null, self.null)),
+            ("multiple testing", self.p_adjust or "none"),
+            ("resamples", self.n_resamples),
+            ("flagged cells", f"{len(flagged):,} of {int(long['pvalue'].notna().sum()):,}"
+             f" at adjusted p < {self.alpha}"),
+        ])
+        if len(flagged):
+            s.tables.append(("Flagged", flagged[["group", "column", "statistic", "value",
+                                                 "pvalue_adjusted", "effect_size"]],
+                             {"pvalue_adjusted": "pvalue"}))
+        cols = ["group", "column", "n", *STATISTICS]
+        s.tables.append(("Statistics", self.table[[c for c in cols if c in self.table]],
+                         {"n": "count"}))
+        s.add_note(f"Null hypothesis: {self.null_hypothesis}")
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
     def _repr_html_(self) -> str:
         wide = self.to_frame()
@@ -153,12 +203,6 @@ class ForensicsTable:
             f"{html.escape(adj)} adjustment across the table (hover for the adjusted p). "
             f"DipT shows the dip test's p-value. <i>{html.escape(CAVEAT)}</i></p></div>"
         )
-
-    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
-        """Heat map of the table (see :func:`plot_forensics_table`)."""
-        from ._plot_digits import plot_forensics_table
-
-        return plot_forensics_table(self, ax=ax, **kwargs)
 
 
 def _basic_forensics_iv(
@@ -207,18 +251,67 @@ def _basic_forensics_iv(
         raise ValueError(f"`p_adjust` must be None or one of {P_ADJUST_METHODS} (got {p_adjust!r}).")
     if null not in _NULLS:
         raise ValueError(f"`null` must be one of {_NULLS} (got {null!r}).")
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(
-            f"`confidence_level` must be a number strictly between 0 and 1 (got "
-            f"{confidence_level!r})."
-        )
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level})."
-        )
+    check_confidence_level(confidence_level)
+    if len(election) == 0:
+        raise ValueError("the election has no stations; basic_forensics needs at least one.")
     return columns, ballots, check_n_resamples(n_resamples)
+
+
+def _group_keys(election: Election, by: str) -> tuple[np.ndarray, list[Any]]:
+    """Group codes and labels of a region level, lower levels keyed within upper ones."""
+    if hasattr(election, "group_keys"):
+        codes, labels = election.group_keys(by)
+        return np.asarray(codes), list(labels)
+    keys, _ = election._unit_keys(by)  # until Election.group_keys lands (one implementation)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+    return codes, list(uniques)
+
+
+#: Statistics that are NaN by design (no p-value, or no turnout regression for Turnout).
+_NAN_BY_DESIGN = {"Turnout": ("Sobyanin", "Corr")}
+
+
+def _warn_undefined(
+    group: Any, column: str, count: np.ndarray, den: np.ndarray, share: np.ndarray,
+    turnout: np.ndarray | None, stats_: dict[str, _Row], notes: list[str],
+) -> None:
+    """One warning per group and column that says why its NaN cells are NaN."""
+    skip = _NAN_BY_DESIGN.get(column, ())
+    undefined = [k for k in STATISTICS if k not in skip and not np.isfinite(stats_[k][0])]
+    no_p = [k for k in STATISTICS if k not in skip and k not in undefined
+            and np.isfinite(_REFERENCE[k]) and not np.isfinite(stats_[k][3])]
+    reasons: list[str] = []
+    n = count.size
+    fin = np.isfinite(share)
+    if n < 4:
+        reasons.append(f"only {n} station(s) (the moments need 2 or more, the dip test 4)")
+    if not fin.any():
+        reasons.append("no station has a share (every one is 0/0: a zero denominator)")
+    elif np.ptp(share[fin]) == 0:
+        reasons.append(f"the share is {share[fin][0]:.1%} at every station, so its shape "
+                       "(skewness, kurtosis, correlation) is undefined")
+    if turnout is not None and np.isfinite(turnout).any() and np.ptp(turnout[np.isfinite(turnout)]) == 0:
+        reasons.append("turnout is the same at every station, so Corr and Sobyanin are "
+                       "undefined")
+    above = int(np.count_nonzero(count > den))
+    if above:
+        reasons.append(f"{above:,} of {n:,} station(s) have more votes than their "
+                       "denominator (shares capped at 100 %, as in the toolkit)")
+    if not (count >= 10).any():
+        reasons.append("no count is 10 or more (_2BL needs a second digit)")
+    reasons.extend(notes)
+    if undefined or no_p or notes:
+        what = []
+        if undefined:
+            what.append(f"{', '.join(undefined)} undefined (NaN)")
+        if no_p:
+            what.append(f"no p-value for {', '.join(no_p)}")
+        warnings.warn(
+            f"basic_forensics, {group} / {column}: {'; '.join(what) or 'see below'}: "
+            f"{'; '.join(reasons) or 'too few usable stations'}.",
+            SmallSampleWarning,
+            stacklevel=3,
+        )
 
 
 def _capped_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -235,8 +328,8 @@ def _digit_rows(
     confidence_level: float,
     null: str,
     rng: np.random.Generator,
-) -> dict[str, tuple[float, float, float, float, int, str]]:
-    """_2BL, LastC, C05s, P05s: value, bootstrap interval, p, n used, p method.
+) -> tuple[dict[str, _Row], list[str]]:
+    """_2BL, LastC, C05s, P05s: value, bootstrap interval, p, n used, p method; notes.
 
     Intervals: the toolkit's basic bootstrap over stations. p-values: the size-aware
     null (exact by default, simulated with ``null='montecarlo'``) with a fitted
@@ -263,12 +356,13 @@ def _digit_rows(
         m2, mp = size_aware_models((_SPEC_2BL, _SPEC_P05), fitted)
         exact = {"_2BL": m2, "P05s": mp}
         exact["LastC"] = exact["C05s"] = size_aware_model(_SPEC_LAST, plugin)
-    out: dict[str, tuple[float, float, float, float, int, str]] = {}
+    out: dict[str, _Row] = {}
+    notes: list[str] = []
     two = {"alternative": "two-sided", "confidence_level": confidence_level}
     for name, (spec, obs_tally) in obs.items():
         n = int(obs_tally.sum())
         if n == 0:
-            out[name] = (float("nan"), np.nan, np.nan, np.nan, 0, "")
+            out[name] = (float("nan"), np.nan, np.nan, np.nan, 0, "", np.nan, "")
             continue
         boot = bootstrap_null(spec, obs_tally, n_all - n, n_resamples=n_resamples, rng=rng, **two)
         value = float(point_statistic(spec, obs_tally))
@@ -283,8 +377,10 @@ def _digit_rows(
         else:
             fit = size_aware_null(spec, obs_tally, exact[name], gof="chi2", **two)
             how = fit.pvalue_method
-        out[name] = (value, lo, hi, fit.pvalue, n, how)
-    return out
+        es_value, es_name, _ = effect_size(spec, obs_tally, fit.expected_freq, fit.expected_value)
+        out[name] = (value, lo, hi, fit.pvalue, n, how, es_value, es_name)
+        notes.extend(f"{name}: {msg}" for msg in fit.notes if f"{name}: {msg}" not in notes)
+    return out, notes
 
 
 #: Rows of :func:`_shape.moment_bootstrap`'s columns used for each table statistic.
@@ -298,14 +394,14 @@ def _shape_rows(
     n_resamples: int,
     confidence_level: float,
     rng: np.random.Generator,
-) -> dict[str, tuple[float, float, float, float, int, str]]:
+) -> dict[str, _Row]:
     """Skew, Kurt, DipT, Sobyanin, Corr, from one moment bootstrap over stations.
 
     The p-value inverts the basic interval around the reference (NaN without one).
     Skew and Kurt use every station with a share; Sobyanin and Corr the stations with
     both a share and a turnout (the same stations whenever turnout is defined).
     """
-    nan_row = (np.nan, np.nan, np.nan, np.nan, 0, "")
+    nan_row = (np.nan, np.nan, np.nan, np.nan, 0, "", np.nan, "")
     out = dict.fromkeys(("Skew", "Kurt", "DipT", "Sobyanin", "Corr"), nan_row)
     has_s = np.isfinite(share)
     s = share[has_s]
@@ -331,7 +427,7 @@ def _shape_rows(
             j = col[k]
             r = reps[:, j][np.isfinite(reps[:, j])]
             if not np.isfinite(est[j]) or r.size == 0:
-                out[k] = (est[j], np.nan, np.nan, np.nan, y.size, "")
+                out[k] = (est[j], np.nan, np.nan, np.nan, y.size, "", np.nan, "")
                 continue
             lo, hi = basic_bootstrap_ci(est[j], r, confidence_level)
             if np.isnan(_REFERENCE[k]):
@@ -339,10 +435,10 @@ def _shape_rows(
             else:
                 p = monte_carlo_pvalue(r, 2 * est[j] - _REFERENCE[k], "two-sided")
                 how = f"bootstrap interval inverted ({r.size:,})"
-            out[k] = (float(est[j]), lo, hi, p, y.size, how)
+            out[k] = (float(est[j]), lo, hi, p, y.size, how, np.nan, "")
     if s.size >= 4:
         p = _shape.dip_pvalue(s)
-        out["DipT"] = (p, np.nan, np.nan, p, s.size, "dip test, tabulated (Hartigan)")
+        out["DipT"] = (p, np.nan, np.nan, p, s.size, "dip test, tabulated (Hartigan)", np.nan, "")
     return out
 
 
@@ -461,6 +557,7 @@ def basic_forensics(
     columns, ballots, b = _basic_forensics_iv(
         election, columns, by, ballots, n_resamples, confidence_level, p_adjust, null
     )
+    alpha = check_alpha(alpha)
     gen = as_generator(rng)
     ball = election.counts(ballots)
     reg = election.counts("registered") if "registered" in election.roles else None
@@ -468,7 +565,7 @@ def basic_forensics(
     if by is None:
         groups: list[tuple[Any, np.ndarray]] = [("all", np.arange(len(election)))]
     else:
-        codes, uniques = pd.factorize(election.data[by], use_na_sentinel=False)
+        codes, uniques = _group_keys(election, by)
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         groups = [(u, order[bounds[i] : bounds[i + 1]]) for i, u in enumerate(uniques)]
@@ -486,11 +583,13 @@ def basic_forensics(
             stats_ = _shape_rows(
                 share, tvec, n_resamples=b, confidence_level=confidence_level, rng=gen
             )
-            stats_.update(_digit_rows(
+            digit_stats, notes = _digit_rows(
                 count, den, n_resamples=b, confidence_level=confidence_level, null=null, rng=gen
-            ))
+            )
+            stats_.update(digit_stats)
+            _warn_undefined(value, col, count, den, share, tvec, stats_, notes)
             for stat in STATISTICS:
-                v, lo, hi, p, n_used, how = stats_[stat]
+                v, lo, hi, p, n_used, how, es_value, es_name = stats_[stat]
                 rows.append(
                     {
                         "level": by or "national",
@@ -503,9 +602,12 @@ def basic_forensics(
                         "reference": _REFERENCE[stat],
                         "pvalue": float(p),
                         "pvalue_method": how,
+                        "effect_size": float(es_value),
+                        "effect_size_name": es_name,
                         "n_used": int(n_used),
                         "n_stations": int(idx.size),
                     }
                 )
     long = adjust_pvalues(pd.DataFrame(rows), method=p_adjust, alpha=alpha)
-    return ForensicsTable(long=long, p_adjust=p_adjust, alpha=alpha, n_resamples=b, null=null)
+    return ForensicsTable(table=_wide(long), long=long, p_adjust=p_adjust, alpha=alpha,
+                          n_resamples=b, null=null)

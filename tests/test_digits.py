@@ -297,7 +297,7 @@ def test_bootstrap_pvalue_consistent_with_interval():
         lo, hi = r.confidence_interval
         assert (lo > r.reference_value or hi < r.reference_value) == (r.pvalue < 0.05)
     r = zero_five_test(x, null="bootstrap", n_resamples=999, rng=2)
-    assert r.pvalue < 0.01 and r.confidence_interval[0] > 0.2
+    assert r.pvalue < 0.01 and r.confidence_interval.low > 0.2
 
 
 def test_digit_tests_bundle():
@@ -305,9 +305,14 @@ def test_digit_tests_bundle():
     c, d = _clean_election(rng, 3000)
     with pytest.warns(DigitRangeWarning):
         res = digit_tests(c, denominator=d)
-    assert [r.test.split(" ")[0] for r in res] == ["first", "2BL", "last", "C05s", "repeated", "P05s"]
-    table = pd.concat([r.to_frame() for r in res], ignore_index=True)
-    assert {"statistic", "pvalue", "n", "n_excluded", "excluded_reason"} <= set(table.columns)
+    assert [r.test.split(" ")[0] for r in res.results] == [
+        "first", "2BL", "last", "C05s", "repeated", "P05s"]
+    table = res.to_frame()
+    assert {"statistic", "pvalue", "n", "n_excluded", "excluded_reason", "effect_size"} <= set(
+        table.columns)
+    assert table["pvalue"].tolist() == [r.pvalue for r in res.results]
+    assert res.result("C05s") is res.results[3]
+    assert "C05s" in str(res.summary()) and "@article{benford1938" in res.cite()
     with pytest.raises(ValueError, match="unknown names"):
         digit_tests(c, tests=["benford"])
 
@@ -474,9 +479,9 @@ def test_same_seed_same_results_no_global_state():
     c, d = _clean_election(rng, 500)
     kw = {"null": "montecarlo", "denominator": d, "n_resamples": 99}
     np.random.seed(0)
-    a = [r.pvalue for r in digit_tests(c, rng=5, **kw)]
+    a = [r.pvalue for r in digit_tests(c, rng=5, **kw).results]
     np.random.seed(1)
-    b = [r.pvalue for r in digit_tests(c, rng=np.random.default_rng(5), **kw)]
+    b = [r.pvalue for r in digit_tests(c, rng=np.random.default_rng(5), **kw).results]
     assert a == b
 
 
@@ -613,3 +618,95 @@ def test_size_aware_null_with_every_station_fixed_warns():
     with pytest.warns(SmallSampleWarning, match="held fixed"):
         r = zero_five_test(c, null="montecarlo", denominator=d, n_resamples=50, rng=0)
     assert np.isnan(r.pvalue)
+
+
+# ----------------------------------------------------------------------------- results, effect sizes, input
+
+
+def test_effect_sizes_by_hand():
+    # first digits: Nigrini's MAD = mean |observed freq - Benford|, with his ranges
+    x = np.array([1, 1, 1, 2, 3, 9, 10, 15, 27, 300])  # first digits 1,1,1,2,3,9,1,1,2,3
+    freq = np.bincount([1, 1, 1, 2, 3, 9, 1, 1, 2, 3], minlength=10)[1:] / 10
+    r = first_digit_test(x, method="exact", n_resamples=99, rng=0)
+    assert r.effect_size == pytest.approx(np.mean(np.abs(freq - benford_first_digit_probs())))
+    assert r.effect_size_name.startswith("MAD") and r.conformity == "nonconformity"
+    # a share: |p - p0| / sqrt(p0 (1 - p0)) (Cramér's V of the two-cell table)
+    z = zero_five_test([10, 15, 23, 47, 100, 31, 62, 88, 94, 75])  # 4 of 10 end in 0 or 5
+    assert z.effect_size == pytest.approx(0.2 / np.sqrt(0.16)) and z.effect_size_name == "Cramér's V"
+    # a distribution: sqrt(X2 / (n (k - 1))) against the uniform reference
+    c = np.array([10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 20])
+    obs = np.bincount(c % 10, minlength=10)
+    x2 = ((obs - 1.2) ** 2 / 1.2).sum()
+    d = last_digit_test(c)
+    assert d.effect_size == pytest.approx(np.sqrt(x2 / (12 * 9)))
+    # the mean last digit: Cohen's d in units of one uniform digit's sd
+    m = last_digit_test([12, 35, 40, 7], statistic="mean")
+    assert m.effect_size == pytest.approx((3.5 - 4.5) / np.sqrt(8.25))
+    # Nigrini's second-digit ranges
+    from electionstats._digitcore import conformity
+
+    assert [conformity(v, "second") for v in (0.007, 0.009, 0.011, 0.02)] == [
+        "close conformity", "acceptable conformity", "marginally acceptable conformity",
+        "nonconformity"]
+
+
+def test_results_have_the_same_columns_under_every_null_and_record_what_they_tested():
+    rng = np.random.default_rng(3)
+    c, d = _clean_election(rng, 300)
+    counts = pd.Series(c, name="ballots")
+    runs = [zero_five_test(counts, null=n, denominator=d, n_resamples=50, rng=1)
+            for n in ("reference", "size-aware", "montecarlo", "bootstrap")]
+    frames = [r.to_frame() for r in runs]
+    assert all(list(f.columns) == list(frames[0].columns) for f in frames)
+    table = pd.concat(frames, ignore_index=True)
+    assert {"confidence_interval_low", "confidence_interval_high", "effect_size"} <= set(table)
+    assert table["column"].eq("ballots").all() and table["n"].eq(300).all()
+    assert table["null"].tolist() == ["reference", "size-aware", "montecarlo", "bootstrap"]
+    assert np.isfinite(table["confidence_interval_low"].iloc[3])
+    assert runs[1] == zero_five_test(counts, null="size-aware", denominator=d)
+    assert "C05s" in str(runs[1].summary()) and "@article{benford1938" in runs[1].cite()
+
+
+def test_election_and_column_input():
+    import electionstats as es
+
+    rng = np.random.default_rng(8)
+    reg = rng.integers(300, 2000, 300)
+    b = rng.binomial(reg, 0.6)
+    a = rng.binomial(b, 0.5)
+    e = es.Election.from_frame(pd.DataFrame({"reg": reg, "b": b, "A": a, "B": b - a}),
+                               registered="reg", ballots_found="b", parties=["A", "B"])
+    r = es.last_digit_test(e, "ballots_found", null="size-aware")
+    assert r.column == "ballots_found"
+    import dataclasses
+
+    same = last_digit_test(b, null="size-aware", denominator=reg)  # registered is the base
+    assert r == dataclasses.replace(same, column="ballots_found")
+    p = percent_zero_five_test(e, "A", null="size-aware")
+    assert p.column == "A"
+    assert p == dataclasses.replace(percent_zero_five_test(a, b, null="size-aware"), column="A")
+    assert digit_tests(e, "A", null="size-aware").result("P05s").column == "A"
+    with pytest.raises(KeyError):
+        last_digit_test(e, "nobody")
+    with pytest.raises(TypeError, match="pass the column to test"):
+        last_digit_test(e)
+    with pytest.raises(TypeError, match="names a column of an Election"):
+        last_digit_test(b, "ballots_found")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: last_digit_test([True, 5, 17]), TypeError, "booleans"),
+        (lambda: last_digit_test(np.array([True, 5, 17], dtype=object)), TypeError, "booleans"),
+        (lambda: zero_five_test([10, 15, 23], rate=[0.1, 0.2, 0.3]), ValueError,
+         "null='reference' would ignore it"),
+        (lambda: zero_five_test([10, 15, 23], null="bootstrap", n_resamples=10**8), ValueError,
+         "above the limit of 10,000,000"),
+        (lambda: first_digit_test([1, 2, 3], method="exact", n_resamples=10**8), ValueError,
+         "use null='size-aware'"),
+    ],
+)
+def test_issue9_root_causes(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

@@ -112,7 +112,7 @@ def test_reproducible_with_seed_and_bootstrap_null():
         ({"null": "exact"}, ValueError, "`null` must be one of"),
         ({"n_resamples": 0}, ValueError, "`n_resamples` must be a positive integer"),
         ({"ballots": "spoilt"}, KeyError, "not a count column"),
-        ({"confidence_level": "95%"}, TypeError, "`confidence_level` must be a number"),
+        ({"confidence_level": "95%"}, TypeError, "`confidence_level` must be a real number"),
         ({"confidence_level": 95}, ValueError, "strictly between 0 and 1"),
     ],
 )
@@ -158,3 +158,69 @@ def test_moment_bootstrap_equals_statistics_of_resampled_copies():
                                     rng=np.random.default_rng(2))
     assert np.isnan(const[:, 0]).any() and np.isfinite(const[:, 0]).any()
     assert not (np.abs(const[np.isfinite(const[:, 0]), 0]) > 10).any()
+
+
+def test_table_result_family_and_effect_sizes():
+    e = _simulated(np.random.default_rng(9), n=300)
+    t = basic_forensics(e, ["A"], n_resamples=100, rng=3)
+    assert "@article" in t.cite() and "Flagged" in str(t.summary()) or "flagged cells" in str(t.summary())
+    assert "<table" in t._repr_html_()
+    long = t.to_frame(long=True).set_index("statistic")
+    assert long.loc["_2BL", "effect_size_name"].startswith("MAD")
+    assert long.loc["C05s", "effect_size_name"] == "Cramér's V"
+    wide = t.to_frame()
+    assert "_2BL_effect" in wide and np.isfinite(wide["_2BL_effect"].iloc[0])
+    exact = long["pvalue_method"]["_2BL"]
+    assert "exact" in exact
+    sim = basic_forensics(e, ["A"], n_resamples=400, null="montecarlo", rng=3).to_frame(long=True)
+    sim = sim.set_index("statistic")
+    for stat in ("_2BL", "LastC", "C05s", "P05s"):  # the simulation agrees with the exact null
+        assert abs(sim.loc[stat, "pvalue"] - long.loc[stat, "pvalue"]) < 0.1, stat
+
+
+def test_shape_bootstrap_is_the_shared_moment_bootstrap():
+    # The Skew/Kurt/Corr intervals come from _shape.moment_bootstrap with the caller's
+    # generator (the same function distributions.shape_statistics uses).
+    from electionstats import _shape
+    from electionstats._montecarlo import basic_bootstrap_ci
+
+    e = _simulated(np.random.default_rng(10), n=400)
+    t = basic_forensics(e, ["A"], n_resamples=200, rng=11).to_frame().iloc[0]
+    turnout = np.minimum(e.counts("ballots_found") / e.counts("registered"), 1)
+    share = e.counts("A") / e.counts("ballots_found")
+    reps = _shape.moment_bootstrap(turnout, share, n_resamples=200, rng=np.random.default_rng(11))
+    est = _shape.shape_estimates(turnout, share)
+    for stat, j in (("Skew", 2), ("Kurt", 3), ("Corr", 4), ("Sobyanin", 5)):
+        lo, hi = basic_bootstrap_ci(est[j], reps[:, j], 0.95)
+        assert (t[f"{stat}_low"], t[f"{stat}_high"]) == pytest.approx((lo, hi), rel=1e-12), stat
+
+
+@pytest.mark.parametrize(
+    ("reg", "b", "a", "match"),
+    [
+        ([100], [60], [30], "only 1 station"),
+        ([100, 200], [60, 120], [30, 50], "only 2 station"),
+        ([100] * 20, [60] * 20, list(range(10, 30)), "60.0% at every station"),
+        ([100] * 20, [0] * 20, [0] * 20, "every one is 0/0"),
+        ([10] * 20, [50] * 20, [20] * 20, "capped at 100 %"),
+    ],
+)
+def test_degenerate_tables_warn_why(reg, b, a, match):
+    df = pd.DataFrame({"reg": reg, "b": b, "A": a, "B": np.asarray(b) - np.asarray(a)})
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", es.DataQualityWarning)  # ballots above registered
+        e = es.Election.from_frame(df, registered="reg", ballots_found="b", parties=["A", "B"],
+                                   consistency="report")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = basic_forensics(e, n_resamples=20, rng=1)
+    messages = [str(w.message) for w in caught]
+    assert all(w.category is es.SmallSampleWarning for w in caught), messages
+    assert any(match in m for m in messages), messages
+    assert not any("RuntimeWarning" in m for m in messages)
+    # every NaN cell is explained: its group and column appear in a warning
+    long = table.to_frame(long=True)
+    for _, row in long[long["value"].isna()].iterrows():
+        assert any(f"{row['group']} / {row['column']}" in m for m in messages)
