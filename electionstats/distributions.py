@@ -46,7 +46,8 @@ from ._montecarlo import (
 from ._results import Result
 from ._spikes import SpikesResult, spikes_test
 from ._warnings import SmallSampleWarning
-from .election import Election
+from .election import TURNOUT_PREFERENCE, Election
+from .errors import ElectionDataError
 
 __all__ = [
     "CumulativeVotesResult",
@@ -121,7 +122,7 @@ def _resolve_party(election: Election, party: str | None) -> str:
     if not election.parties:
         raise ValueError("`party`: this election has no party columns; add them with parties=[...].")
     if party is None:
-        return election.default_party
+        return election.resolve_party()
     if party not in election.parties:
         raise KeyError(
             f"`party`={party!r} is not a party of this election; parties are "
@@ -144,25 +145,27 @@ def _check_expr(election: Election, expr: str, name: str) -> str:
     return "+".join(parts)
 
 
+# What the methods of this module prefer when neither the call nor the dataset says
+# (the table decides: :meth:`Election.resolve_turnout` and :meth:`Election.resolve_base`).
+_TURNOUT_PREFERENCE = TURNOUT_PREFERENCE
+_BASE_PREFERENCE = ("valid", "ballots_found", "ballots_issued")
+
+
 def _default_turnout(election: Election) -> str:
-    for role in ("ballots_issued", "ballots_found"):
-        if role in election.roles:
-            return role
-    if "valid" in election.roles:
-        return "valid+invalid" if "invalid" in election.roles else "valid"
-    raise ValueError(
-        "`turnout`: this election has none of the roles ballots_issued, ballots_found or "
-        "valid, so turnout cannot be computed; pass turnout='<role or party sum>'."
-    )
+    try:
+        return election.resolve_turnout(prefer=_TURNOUT_PREFERENCE)
+    except ElectionDataError:
+        raise ValueError(
+            "`turnout`: this election has none of the roles ballots_issued, ballots_found or "
+            "valid, so turnout cannot be computed; pass turnout='<role or party sum>'."
+        ) from None
 
 
 def _default_base(election: Election) -> str:
-    if "valid" in election.roles:
-        return "valid"
-    for role in ("ballots_found", "ballots_issued"):
-        if role in election.roles:
-            return role
-    return "+".join(election.parties)
+    try:
+        return election.resolve_base(prefer=_BASE_PREFERENCE)
+    except ElectionDataError:  # no ballot role at all: the parties' votes are the base
+        return "+".join(election.parties)
 
 
 def _needs_registered(election: Election, what: str) -> None:
@@ -765,6 +768,11 @@ def _integer_percentage_iv(
     if spec["base"] == "valid+invalid" and "valid" not in election.roles \
             and "ballots_found" in election.roles:
         spec["base"] = "ballots_found"  # Kobak et al.'s choice for protocols without valid
+    # The dataset's declared definitions (e.g. Poland: turnout from ballots found, which
+    # include postal votes) win over the preset's.
+    for key in ("turnout", "base"):
+        if key in election.defaults:
+            spec[key] = election.defaults[key]
     from_preset = [x for x, given in ((spec["turnout"], turnout), (spec["base"], base))
                    if given is None and x is not None]
     turnout = turnout if turnout is not None else spec["turnout"]
@@ -1213,6 +1221,8 @@ class ExcessVotesResult(_StationResult):
     regional: pd.DataFrame = dataclasses.field(default=None, repr=False)
     sensitivity: pd.DataFrame = dataclasses.field(default=None, repr=False)
     replicates: np.ndarray = dataclasses.field(default=None, repr=False)
+    assumption_holds: bool = True
+    note: str = ""
 
     method: ClassVar[str] = "Shpilkin excess votes (turnout extrapolation)"
     citations: ClassVar[tuple[str, ...]] = ("shpilkin2009", "mebane2015eft", "kobak2016aoas")
@@ -1473,15 +1483,13 @@ def excess_votes(
     rng = as_generator(rng)
     reg, bal, den, votes, ex = _station_counts(election, party, turnout, base,
                                                zero_base=False)
-    labels = None if by is None else election.data[by].to_numpy()
+    group_codes, group_labels = election.group_keys(by)
 
     def estimator(keep: np.ndarray):
         """Group codes, labels and the estimate function on the stations ``keep``."""
-        if labels is None:
-            codes, groups = np.zeros(int(keep.sum()), dtype=np.int64), np.array(["all"], object)
-        else:
-            codes, groups = pd.factorize(labels[keep])
-            groups = np.asarray(groups, dtype=object)
+        # The election's grouping (lower levels keyed within upper ones), kept stations only.
+        uniq, codes = np.unique(group_codes[keep], return_inverse=True)
+        groups = np.asarray(group_labels, dtype=object)[uniq]
         values = {"W": votes[keep].astype(float), "O": (den[keep] - votes[keep]).astype(float),
                   "T": bal[keep].astype(float), "R": reg[keep].astype(float)}
         g = len(groups)
@@ -1586,7 +1594,21 @@ def excess_votes(
                     "chosen": (wdt == float(bin_width) and pk == peak and rt == ratio),
                 })
     sensitivity = pd.DataFrame(rows)
+    holds, note = True, ""
+    if total["anomaly"] < 0:
+        # Fewer votes at high turnout than the clean ratio predicts: the data contradict the
+        # method's premise, so the number is not an estimate of removed votes.
+        holds = False
+        note = (
+            "The method's assumption (that without fraud the party's votes grow with turnout "
+            "in the same ratio to the other parties' votes as at the clean peak) does not hold "
+            f"here: the party does worse at high turnout, so the extrapolation gives "
+            f"{total['anomaly']:,.0f} votes. Read this as no sign of excess votes, not as a "
+            "number of votes taken away."
+        )
     return ExcessVotesResult(
+        assumption_holds=holds,
+        note=note,
         statistic=total["anomaly"],
         pvalue=float("nan"),
         anomalous_votes=total["anomaly"],
@@ -1600,7 +1622,8 @@ def excess_votes(
         anomalous_share=total["anomaly"] / wsum if wsum > 0 else float("nan"),
         clean_turnout=float(est["t0"][0]) if by is None else float("nan"),
         clean_share=float(est["clean_share"][0]) if by is None else float("nan"),
-        official_turnout=float(sums["T"].sum() / sums["R"].sum()),
+        # as published: every station, also those left out of the extrapolation
+        official_turnout=float(bal.sum() / reg.sum()) if reg.sum() > 0 else float("nan"),
         official_share=float(wsum / (wsum + osum)) if wsum + osum > 0 else float("nan"),
         bin_centers=(np.arange(n_bins) + 0.5) / n_bins,
         party_votes=sums["W"].sum(axis=0),

@@ -545,6 +545,7 @@ class TestExcessVotes:
     def test_positive_in_russia(self, load_dataset, name):
         r = dist.excess_votes(load_dataset(name), n_resamples=0)
         assert r.anomalous_votes > 1e6
+        assert r.assumption_holds and r.note == ""
         assert (r.sensitivity["anomalous_votes"] > 0).all()
 
     @pytest.mark.parametrize(
@@ -665,3 +666,32 @@ def test_report_section(clean):
     no_reg = es.Election.from_frame(simulate_frame(20), ballots_found="found",
                                     valid=["A", "B"], parties=["A", "B"])
     assert "registered voters" in distributions_section(no_reg).intro
+
+
+# ---------------------------------------------------------------------------- the table decides
+def test_poland_r1_turnout_from_ballots_found_everywhere(load_dataset):
+    # PKW turnout 64.5 %: ballots found include postal votes (the dataset's declared
+    # turnout), in every analysis of this module and in the excess-votes figure's label.
+    e = load_dataset("poland-2020-president-r1")
+    ip = dist.integer_percentage_test(e, histograms=False)
+    sh = dist.shape_statistics(e, n_resamples=0)
+    ev = dist.excess_votes(e, n_resamples=0)
+    for r in (ip, sh, ev):
+        assert r.turnout_definition == "ballots_found/registered"
+    assert round(ev.official_turnout, 4) == 0.6452
+    # Duda does worse at high turnout: the method's premise fails and the result says so
+    assert ev.anomalous_votes < 0 and not ev.assumption_holds
+    assert "does not hold here" in ev.note
+    ax = ev.plot()
+    assert "ballots_found" in ax.get_xlabel()
+
+
+def test_excess_votes_by_tik_uses_the_elections_groups(load_dataset):
+    e = load_dataset("russia-2011-duma")
+    r = dist.excess_votes(e, by="tik", n_resamples=0)
+    labels = e.group_keys("tik")[1]
+    assert len(labels) == 2746
+    assert r.regional["tik"].is_unique and set(r.regional["tik"]) <= set(labels)
+    assert len(r.regional) + (int(r.excluded_reason.split(" in ")[1].split()[0])
+                              if "clean ratio undefined" in r.excluded_reason else 0) <= 2746
+    assert r.anomalous_votes > 0

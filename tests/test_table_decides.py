@@ -150,15 +150,9 @@ def test_russia_2011_2746_tiks_in_group_apply(russia2011):
     assert len(t) == N_TIK_2011 and t["n"].sum() == russia2011.n_stations
 
 
-# The analyses below still decide grouping or turnout themselves (distributions.py is
-# migrated to Election.group_keys / resolve_turnout by its owner); strict xfails flip to
-# failures the moment they are fixed, so they must then become plain tests.
-_MIGRATION = pytest.mark.xfail(
-    strict=True, reason="distributions.py does not use Election.group_keys/resolve_turnout yet"
-)
+# The distribution analyses ask the table (Election.group_keys / resolve_turnout).
 
 
-@_MIGRATION
 def test_russia_2011_tiks_in_excess_votes_are_keyed_within_regions(russia2011):
     r = es.excess_votes(russia2011, by="tik", n_resamples=0)
     labels = set(russia2011.group_keys("tik")[1])
@@ -201,14 +195,12 @@ def test_same_named_tiks_stay_apart_in_group_apply(same_named_tiks):
     assert t["group"].tolist() == same_named_tiks.group_keys("tik")[1]
 
 
-@_MIGRATION
 def test_poland_r1_turnout_in_excess_votes(poland_r1):
     r = es.excess_votes(poland_r1, n_resamples=0)
     assert round(r.official_turnout, 4) == PKW_TURNOUT_R1
     assert r.turnout_definition.startswith("ballots_found")
 
 
-@_MIGRATION
 @pytest.mark.parametrize("func", ["fingerprint", "cumulative_votes"])
 def test_poland_r1_turnout_in_distribution_analyses(poland_r1, func):
     r = getattr(es, func)(poland_r1)
