@@ -86,9 +86,10 @@ def test_cli_report_and_datasets(tmp_path, capsys):
 
 
 def test_cli_report_on_a_csv(tmp_path):
-    csv = tmp_path / "stations.csv"
-    csv.write_text("id;reg;ballots;A;B\n1;100;60;40;20\n2;200;150;100;50\n3;150;90;30;60\n", encoding="utf-8")
-    assert main(["report", str(csv), "--sep", ";", "--station-id", "id", "--registered", "reg",
+    csv = tmp_path / "stations.tsv"  # a .tsv is read with tabs, no --sep needed
+    csv.write_text("id\treg\tballots\tA\tB\n1\t100\t60\t40\t20\n2\t200\t150\t100\t50\n3\t150\t90\t30\t60\n",
+                   encoding="utf-8")
+    assert main(["report", str(csv), "--station-id", "id", "--registered", "reg",
                  "--ballots-found", "ballots", "--valid", "A", "B", "--party", "A", "B",
                  "--out", str(tmp_path / "r"), "--quiet", "--n-resamples", "50"]) == 0
     text = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
