@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from . import _poibin, _shape
 from ._citations import register
@@ -1321,14 +1321,19 @@ def _binned_sums(
         out = {k: np.bincount(c, weights=v, minlength=n_cells) for k, v in values.items()}
         out["S"] = np.bincount(c, minlength=n_cells).astype(float)
         return out
-    k = idx.shape[0]
-    c = (cells[idx] + (np.arange(k) * n_cells)[:, None]).ravel()
-    out = {
-        key: np.bincount(c, weights=v[idx].ravel(), minlength=k * n_cells).reshape(k, n_cells)
-        for key, v in values.items()
-    }
-    out["S"] = np.bincount(c, minlength=k * n_cells).reshape(k, n_cells).astype(float)
-    return out
+    # Sufficient statistics: a replicate's per-cell sums are its stations' multiplicities
+    # (how often each was drawn) times a sparse station x (cell, value) matrix, instead of
+    # gathering every value of every drawn station.
+    k, n = idx.shape
+    mult = np.bincount((idx + (np.arange(k) * n)[:, None]).ravel(),
+                       minlength=k * n).reshape(k, n).astype(float)
+    keys = [*values, "S"]
+    cols = np.concatenate([cells + j * n_cells for j in range(len(keys))])
+    data = np.concatenate([*(np.asarray(v, dtype=float) for v in values.values()), np.ones(n)])
+    rows = np.tile(np.arange(n), len(keys))
+    station_cells = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(keys) * n_cells))
+    sums = np.asarray(station_cells.T @ mult.T).T  # (k, keys x cells)
+    return {key: sums[:, j * n_cells:(j + 1) * n_cells] for j, key in enumerate(keys)}
 
 
 def _excess_votes_iv(
