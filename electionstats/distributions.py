@@ -853,20 +853,18 @@ def _integer_mc_chunk(
             np.concatenate(hist_parts, axis=0) if histograms else None)
 
 
-def _map_chunks(func: Any, n_total: int, *, chunk_size: int, rng: Any, args: tuple = ()
-                ) -> list[Any]:
-    """Fixed chunks of ``n_total`` replicates, each with a child generator of ``rng``.
+def _map_chunks(func: Any, n_total: int, *, chunk_size: int, rng: Any, args: tuple = (),
+                cells: int | None = None, desc: str | None = None) -> list[Any]:
+    """Fixed chunks of ``n_total`` replicates, each with a child generator of ``rng``, on
+    every core (:func:`electionstats._parallel.map_chunks`).
 
     The chunks (and so the results) depend only on ``n_total``, ``chunk_size`` and the
-    seed, not on how the memory is batched inside a chunk.
+    seed, not on the number of workers or on how the memory is batched inside a chunk.
     """
-    try:
-        from ._parallel import map_chunks
-    except ImportError:  # the process-pool engine is optional; run the chunks here
-        sizes = [min(chunk_size, n_total - s) for s in range(0, n_total, chunk_size)]
-        gens = as_generator(rng).spawn(len(sizes))
-        return [func(g, k, *args) for g, k in zip(gens, sizes)]
-    return map_chunks(func, n_total, chunk_size=chunk_size, rng=rng, args=args)
+    from ._parallel import map_chunks
+
+    return map_chunks(func, n_total, chunk_size=chunk_size, rng=rng, args=args, cells=cells,
+                      desc=desc)
 
 
 # The figure's exact null histogram leaves out less than 2e-5 of each station's binomial.
@@ -887,7 +885,8 @@ def _integer_core(
     """
     observed = _integer_counts(spec, w, v, b, r, weights)
     parts = _map_chunks(_integer_mc_chunk, n_resamples, chunk_size=_INTEGER_CHUNK, rng=rng,
-                        args=(spec, w, v, b, r, weights, histograms))
+                        args=(spec, w, v, b, r, weights, histograms), cells=2 * w.size,
+                        desc="integer-percentage null")
     out = {"observed": observed, "null": np.concatenate([p[0] for p in parts], axis=0)}
     if histograms:
         out["null_hist"] = np.concatenate([p[1] for p in parts], axis=0)  # (B, 2, nb)

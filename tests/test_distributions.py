@@ -695,3 +695,16 @@ def test_excess_votes_by_tik_uses_the_elections_groups(load_dataset):
     assert len(r.regional) + (int(r.excluded_reason.split(" in ")[1].split()[0])
                               if "clean ratio undefined" in r.excluded_reason else 0) <= 2746
     assert r.anomalous_votes > 0
+
+
+def test_integer_monte_carlo_same_for_any_number_of_workers(clean):
+    from electionstats import _parallel
+
+    args = (dist._IntegerSpec(Fraction(1), Fraction(1, 20)), clean.counts("A"),
+            clean.counts("valid"), clean.counts("ballots_issued"), clean.counts("registered"),
+            None, False)
+    runs = [np.concatenate([p[0] for p in _parallel.map_chunks(
+        dist._integer_mc_chunk, 160, chunk_size=dist._INTEGER_CHUNK, rng=5, args=args,
+        workers=w)]) for w in (1, 2)]
+    np.testing.assert_array_equal(runs[0], runs[1])
+    assert runs[0].shape == (160, 3)
