@@ -138,6 +138,8 @@ def fmt(v: Any, kind: str = "auto") -> str:
             return f"{x:,.3f}"
         if kind == "percent":
             return format_number(x, "percent", digits=2)
+        if kind == "p" and x < 0.001:
+            return "< 0.001"
         if kind == "auto" and not x.is_integer() and 1 <= abs(x) < 1e4:
             return f"{x:,.2f}"
         return format_number(x, _KINDS.get(kind, kind))
