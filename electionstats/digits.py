@@ -459,22 +459,13 @@ class _Data:
     column: str = ""
 
 
-#: Denominator of each kind of column for the size-aware nulls, in order of preference.
-DENOMINATOR_PREFERENCE = {
-    "party": ("valid", "ballots_found", "ballots_issued"),
-    "ballots": ("registered",),
-}
-
-
 def _default_denominator(election: Election, column: str) -> str | None:
     """The count a column's size-aware null redraws from: a party's base, or registered."""
     if column in election.parties:
-        kind = "party"
-    elif column in ("ballots_found", "ballots_issued", "valid", "invalid"):
-        kind = "ballots"
-    else:
-        return None
-    return next((r for r in DENOMINATOR_PREFERENCE[kind] if r in election.roles), None)
+        return election.resolve_base()
+    if column in ("ballots_found", "ballots_issued", "valid", "invalid"):
+        return "registered" if "registered" in election.roles else None
+    return None
 
 
 def _resolve_input(counts: Any, column: Any, denominator: Any) -> tuple[Any, Any, str]:

@@ -76,6 +76,9 @@ _REFERENCE = {
 _Row = tuple[float, float, float, float, int, str, float, str]
 _DIGIT_STATS = ("_2BL", "LastC", "C05s", "P05s")
 _NULLS = ("size-aware", "montecarlo", "bootstrap")
+#: Turnout numerator (the toolkit's ``TotalVotes``) when neither the caller nor the data
+#: set says: ballots found in the urn, else ballots issued (``Election.resolve_turnout``).
+TURNOUT_PREFERENCE = ("ballots_found", "ballots_issued")
 
 
 def _wide(long: pd.DataFrame) -> pd.DataFrame:
@@ -220,17 +223,9 @@ def _basic_forensics_iv(
             f"`election` must be an electionstats.Election (got {type(election).__name__}); "
             "build one with Election.from_frame."
         )
-    if ballots is None:
-        ballots = next((c for c in ("ballots_found", "ballots_issued") if c in election.roles), None)
-        if ballots is None:
-            raise ValueError(
-                "the election has neither `ballots_found` nor `ballots_issued`; pass "
-                "`ballots=` (e.g. 'valid' or 'valid+invalid')."
-            )
-    else:
-        election.counts(ballots)  # raises a KeyError naming the options
+    ballots = election.resolve_turnout(ballots, prefer=TURNOUT_PREFERENCE)
     if columns is None:
-        columns = ["Turnout", election.default_party]
+        columns = ["Turnout", election.resolve_party()]
     elif isinstance(columns, str):
         columns = [columns]
     columns = list(columns)
@@ -255,16 +250,6 @@ def _basic_forensics_iv(
     if len(election) == 0:
         raise ValueError("the election has no stations; basic_forensics needs at least one.")
     return columns, ballots, check_n_resamples(n_resamples)
-
-
-def _group_keys(election: Election, by: str) -> tuple[np.ndarray, list[Any]]:
-    """Group codes and labels of a region level, lower levels keyed within upper ones."""
-    if hasattr(election, "group_keys"):
-        codes, labels = election.group_keys(by)
-        return np.asarray(codes), list(labels)
-    keys, _ = election._unit_keys(by)  # until Election.group_keys lands (one implementation)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=False)
-    return codes, list(uniques)
 
 
 #: Statistics that are NaN by design (no p-value, or no turnout regression for Turnout).
@@ -476,8 +461,9 @@ def basic_forensics(
     by : str, optional
         Region level to split by (one row per region and column); None: all stations.
     ballots : str, optional
-        The ballots role: default ``'ballots_found'`` if present, else
-        ``'ballots_issued'`` (the toolkit's ``TotalVotes``).
+        The ballots role (the toolkit's ``TotalVotes``), decided by
+        ``Election.resolve_turnout``: the caller's, else the data set's declared turnout,
+        else ``'ballots_found'`` if present, else ``'ballots_issued'``.
     n_resamples : int
         Bootstrap resamples and Monte Carlo replicates (default 1000, the toolkit's R).
     confidence_level : float
@@ -565,7 +551,7 @@ def basic_forensics(
     if by is None:
         groups: list[tuple[Any, np.ndarray]] = [("all", np.arange(len(election)))]
     else:
-        codes, uniques = _group_keys(election, by)
+        codes, uniques = election.group_keys(by)
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         groups = [(u, order[bounds[i] : bounds[i + 1]]) for i, u in enumerate(uniques)]

@@ -710,3 +710,24 @@ def test_election_and_column_input():
 def test_issue9_root_causes(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_mad_and_conformity_agree_with_benford_py():
+    # benford_py 0.5.0 on the peer data: first digits MAD 0.024205 ("Nonconformity"),
+    # second digits MAD 0.003679 ("Close conformity"); stored, and re-run when installed.
+    x = _peer_data()
+    first = first_digit_test(x)
+    second = second_digit_test(x, statistic="distribution")
+    assert round(first.effect_size, 6) == 0.024205 and first.conformity == "nonconformity"
+    assert round(second.effect_size, 6) == 0.003679 and second.conformity == "close conformity"
+    try:
+        import benford
+    except ImportError:
+        return
+    buf = io.StringIO()
+    with warnings.catch_warnings(), contextlib.redirect_stdout(buf):
+        warnings.simplefilter("ignore")
+        benford.first_digits(x, digs=1, decimals=0, show_plot=False, MAD=True)
+        benford.second_digit(x, decimals=0, show_plot=False, MAD=True)
+    mads = [float(v) for v in re.findall(r"Mean Absolute Deviation: (\d+\.\d+)", buf.getvalue())]
+    assert mads == pytest.approx([first.effect_size, second.effect_size], abs=5e-7)

@@ -183,8 +183,6 @@ def same_named_tiks(russia2011):
     return sub
 
 
-@pytest.mark.xfail(strict=True, reason="forensics.py factorizes the raw column (migrate to "
-                   "Election.group_keys)")
 def test_same_named_tiks_stay_apart_in_basic_forensics(same_named_tiks):
     t = es.basic_forensics(same_named_tiks, by="tik", n_resamples=20, rng=1).to_frame()
     assert set(t["group"]) == set(same_named_tiks.group_keys("tik")[1])
