@@ -333,6 +333,8 @@ class FingerprintResult(_StationResult):
 
 
 _WEIGHT_OPTIONS = ("stations", "registered", "ballots", "votes")
+# Largest fingerprint histogram (cells of 8 bytes): 2**24 = 128 MiB, bins of 0.000244.
+_MAX_FINGERPRINT_CELLS = 2**24
 _FINGERPRINT_PRESETS = {
     None: {"min_registered": 0},
     "klimek2012": {"min_registered": 100},
@@ -360,6 +362,13 @@ def _fingerprint_iv(
     if weights not in _WEIGHT_OPTIONS:
         raise ValueError(f"`weights` must be one of {_WEIGHT_OPTIONS} (got {weights!r}).")
     n_bins = _check_bin_width(bin_width)
+    if n_bins * n_bins > _MAX_FINGERPRINT_CELLS:
+        raise ValueError(
+            f"`bin_width`={bin_width} makes a {n_bins:,} x {n_bins:,} histogram "
+            f"({n_bins * n_bins * 8 / 2**30:,.1f} GiB); the limit is "
+            f"{_MAX_FINGERPRINT_CELLS:,} cells (bin_width >= "
+            f"{1 / math.isqrt(_MAX_FINGERPRINT_CELLS):g}). Use a coarser bin_width."
+        )
     if preset not in _FINGERPRINT_PRESETS:
         raise ValueError(
             f"`preset` must be one of {list(_FINGERPRINT_PRESETS)} (got {preset!r})."

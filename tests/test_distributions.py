@@ -708,3 +708,9 @@ def test_integer_monte_carlo_same_for_any_number_of_workers(clean):
         workers=w)]) for w in (1, 2)]
     np.testing.assert_array_equal(runs[0], runs[1])
     assert runs[0].shape == (160, 3)
+
+
+def test_fingerprint_too_fine_refuses_before_allocating(clean):
+    with pytest.raises(ValueError, match=r"limit is 16,777,216 cells"):
+        dist.fingerprint(clean, bin_width=1e-5)
+    assert dist.fingerprint(clean, bin_width=0.001).counts.shape == (1000, 1000)
