@@ -188,7 +188,13 @@ def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resam
     if by is not None:
         top = list(order[:HEATMAP_ROWS])
         sub = full.set_index(["group", "column"]).loc[top].reset_index()
-        hm = dataclasses.replace(table, long=sub[long.columns])
+        sub = sub[long.columns]
+        if hasattr(table, "table"):  # the table keeps its wide layout beside the long one
+            from .forensics import _wide
+
+            hm = dataclasses.replace(table, long=sub, table=_wide(sub))
+        else:
+            hm = dataclasses.replace(table, long=sub)
         hax = hm.plot()
         from .forensics import STATISTICS
 
