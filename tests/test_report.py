@@ -135,3 +135,29 @@ def test_default_report_words(default_report):
     assert "Nur Otan's share" in text and "CEC final figure" in text
     assert "1,787,886" in text
     assert "written 20" not in text  # no build time in the page
+
+
+def test_heat_map_scales_to_many_regions():
+    from electionstats._report_digits import HEATMAP_ROWS, digits_section
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    reg = rng.integers(300, 2000, n)
+    b = rng.binomial(reg, 0.6)
+    a = rng.binomial(b, 0.6)
+    df = pd.DataFrame({"reg": reg, "b": b, "A": a, "B": b - a, "r": [f"R{i % 40}" for i in range(n)]})
+    e = es.Election.from_frame(df, registered="reg", ballots_found="b", valid=["A", "B"],
+                               parties=["A", "B"], region="r")
+    fam = digits_section(e, rng=1, n_resamples=20)
+    html = "".join(fam.render(np.full(len(fam.tests), 0.5)).blocks)
+    assert f"Heat map of the {HEATMAP_ROWS} region and quantity rows with the most evidence (of 80)" in html
+    assert "No cell of the table is flagged." in html and "Full table (80 rows)" in html
+    import base64
+    import io
+
+    import matplotlib.image as mpimg
+
+    i = html.index("Heat map of the")
+    data = re.match(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html[html.index("data:image/png;base64,", i):]).group(1)
+    height = mpimg.imread(io.BytesIO(base64.b64decode(data)), format="png").shape[0]
+    assert height < 0.35 * 110 * (HEATMAP_ROWS + 10)  # 30 rows, not 80
