@@ -339,6 +339,8 @@ def _parse_russia(path: Path, *, name: str, entry: dict[str, str]) -> Election:
     df["remote_e_voting"] = tik.str.contains("Дистанционное электронное голосование") | (
         moscow & uik.str.fullmatch(r"УИК №50(?:0[1-9]|1[0-5])")
     )
+    # The rows of the remote e-voting commissions have no uik: that id part is empty.
+    df[ids] = df[ids].fillna("")
     # A row is "without data" when every count is empty; it is excluded and listed.
     return Election.from_frame(
         df,
@@ -370,6 +372,8 @@ def _parse_poland(path: Path, *, name: str, entry: dict[str, str]) -> Election:
     for c in candidates:
         upper = [w for w in c.split() if w.isupper() and len(w) > 1]
         surnames[c] = " ".join(upper).title() if upper else c
+    # Stations abroad and on ships have no TERYT code: that id part is empty.
+    df["Kod TERYT"] = df["Kod TERYT"].fillna("")
     return Election.from_frame(
         df,
         station_id=["Kod TERYT", "Numer obwodu"],

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ._results import Summary, format_number
-from ._validation import coerce_counts, consistency_report, show_ids
+from ._validation import EXACT_LIMIT, coerce_counts, consistency_report, show_ids
 from ._warnings import DataQualityWarning
 from .errors import ElectionDataError
 
@@ -39,21 +39,51 @@ _MISSING_POLICIES = ("raise", "exclude", "zero")
 _CONSISTENCY_POLICIES = ("warn", "raise", "report")
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any, name: str = "columns", *, ordered: bool = False) -> list:
     if value is None:
         return []
-    if isinstance(value, str):
+    if isinstance(value, (str, int, np.integer)):
         return [value]
+    if ordered and isinstance(value, (set, frozenset)):
+        raise TypeError(
+            f"`{name}` is a set, which has no order (it changes between runs); pass a list "
+            f"in the order wanted, e.g. {name}={sorted(map(str, value))}."
+        )
     return list(value)
 
 
-def _as_mapping(value: Any) -> dict[str, str]:
-    """Column spec -> {source column: name in the table}."""
+def _as_mapping(value: Any, name: str) -> dict[Any, str]:
+    """Column spec -> {source column label: name in the table (text, stripped)}."""
     if value is None:
         return {}
     if isinstance(value, Mapping):
-        return {str(k): str(v) for k, v in value.items()}
-    return {str(c): str(c) for c in _as_list(value)}
+        items = list(value.items())
+    else:
+        items = [(c, c) for c in _as_list(value, name, ordered=True)]
+    out: dict[Any, str] = {}
+    for source, new in items:
+        if not isinstance(new, (str, int, np.integer)) or isinstance(new, bool):
+            raise TypeError(f"`{name}`: the name {new!r} for column {source!r} must be text.")
+        text = str(new).strip()
+        if not text:
+            raise ElectionDataError(f"`{name}`: column {source!r} would get an empty name.")
+        out[source] = text
+    return out
+
+
+def _has_column(df: pd.DataFrame, label: Any) -> bool:
+    try:
+        return label in df.columns
+    except TypeError:  # an unhashable label such as a list
+        return False
+
+
+def _column_count(df: pd.DataFrame, label: Any) -> int:
+    return int((df.columns == label).sum()) if _has_column(df, label) else 0
+
+
+#: Names the table itself uses besides the roles (``totals()``, ``by_region``).
+_RESERVED = ("n_stations",)
 
 
 class Election:
@@ -238,10 +268,14 @@ class Election:
             "valid": _as_list(valid),
             "invalid": _as_list(invalid),
         }
-        party_map = _as_mapping(parties)
-        region_map = _as_mapping(region)
-        extra_map = _as_mapping(extra)
-        id_cols = _as_list(station_id)
+        party_map = _as_mapping(parties, "parties")
+        region_map = _as_mapping(region, "region")
+        extra_map = _as_mapping(extra, "extra")
+        id_cols = _as_list(station_id, "station_id")
+        if len(df) == 0:
+            raise ElectionDataError(
+                "the data have no rows: an election needs at least one polling station."
+            )
 
         # -- every named column must exist
         wanted: list[tuple[str, str]] = [(c, "station_id") for c in id_cols]
@@ -250,7 +284,7 @@ class Election:
         wanted += [(c, "party") for c in party_map]
         wanted += [(c, "region") for c in region_map]
         wanted += [(c, "extra") for c in extra_map]
-        absent = [(c, r) for c, r in wanted if c not in df.columns]
+        absent = [(c, r) for c, r in wanted if not _has_column(df, c)]
         if absent:
             listing = ", ".join(f"{c!r} (role `{r}`)" for c, r in absent)
             available = ", ".join(repr(c) for c in list(df.columns)[:30])
@@ -258,15 +292,44 @@ class Election:
                 f"column(s) {listing} not found in the data. Available columns: {available}"
                 + (" ..." if df.shape[1] > 30 else "")
             )
+        repeated = sorted({str(c) for c, _ in wanted if _column_count(df, c) > 1})
+        if repeated:
+            raise ElectionDataError(
+                f"source column name(s) {repeated} appear more than once in the data; rename "
+                "the duplicates (e.g. df.columns = [...]) so that each column has one name."
+            )
         if not party_map and not any(role_specs.values()):
             raise ElectionDataError("no count columns given: name at least one role or party.")
         names = list(party_map.values())
-        clash = sorted({n for n in names if names.count(n) > 1 or n in COUNT_ROLES})
+        clash = sorted(
+            {n for n in names if names.count(n) > 1 or n in COUNT_ROLES or n in _RESERVED}
+        )
         if clash:
             raise ElectionDataError(
-                f"party name(s) {clash} repeat or collide with a role name; rename them "
-                "with a dict, e.g. parties={'source column': 'Party name'}."
+                f"party name(s) {clash} repeat (names are stripped of surrounding spaces) or "
+                f"collide with a role name or a totals field "
+                f"({list(COUNT_ROLES) + list(_RESERVED)}); rename them with a dict, e.g. "
+                "parties={'source column': 'Party name'}."
             )
+        count_names = set(names) | {r for r, cols in role_specs.items() if cols}
+        expression_like = sorted(
+            n for n in names
+            if "+" in n and all(p.strip() in count_names - {n} for p in n.split("+"))
+        )
+        if expression_like:
+            raise ElectionDataError(
+                f"party name(s) {expression_like} read like a sum of other count columns, so "
+                "'valid+invalid' would be ambiguous; rename them with a dict, e.g. "
+                "parties={'source column': 'Party name'}."
+            )
+        for spec_name, mapping in (("region", region_map), ("extra", extra_map)):
+            taken = sorted(n for n in mapping.values() if n in COUNT_ROLES or n in _RESERVED)
+            if taken:
+                raise ElectionDataError(
+                    f"`{spec_name}` column name(s) {taken} are count roles or totals fields of "
+                    "the table; rename them with a dict, e.g. "
+                    f"{spec_name}={{'{taken[0]}': '{taken[0]} name'}}."
+                )
         outputs = (
             [(r, "role") for r, cols in role_specs.items() if cols]
             + [(n, "party") for n in names]
@@ -295,7 +358,15 @@ class Election:
                     )
                 ids = ids.astype(str) if ids.dtype == object else ids
             else:
-                parts = [df[c].astype("string").fillna("") for c in id_cols]
+                for c in id_cols:
+                    absent_part = df[c].isna().to_numpy()
+                    if absent_part.any():
+                        raise ElectionDataError(
+                            f"station id column {c!r} (part of the id {id_cols}) is missing at "
+                            f"rows {show_ids(np.flatnonzero(absent_part))} (0-based positions); "
+                            "fill it or build the id without it."
+                        )
+                parts = [df[c].astype("string") for c in id_cols]
                 ids = parts[0]
                 for part in parts[1:]:
                     ids = ids + " | " + part
@@ -322,12 +393,20 @@ class Election:
         ] + [(new, [old]) for old, new in party_map.items()]
         for target, cols in sources:
             role = target if target in COUNT_ROLES else "party"
-            total = np.zeros(len(df))
+            total = np.zeros(len(df), dtype=np.int64)
             miss = np.zeros(len(df), dtype=bool)
             for col in cols:
                 arr, m = coerce_counts(df[col], column=col, role=role, station_ids=ids_index)
-                total += np.where(m, 0, arr)
+                total += arr  # each part <= 2**53, so the int64 sum cannot wrap
                 miss |= m
+            if len(cols) > 1:
+                huge = total > EXACT_LIMIT
+                if huge.any():
+                    raise ElectionDataError(
+                        f"columns {cols} (role `{role}`) add up to more than 2**53 at stations "
+                        f"{show_ids(ids_index[huge])}; floating point cannot hold "
+                        "them exactly. Check the columns (ids or codes?)."
+                    )
             if miss.any():
                 if missing == "raise":
                     raise ElectionDataError(
@@ -354,11 +433,25 @@ class Election:
             columns[target] = total
 
         keep = ~missing_mask
+        if not keep.any():
+            raise ElectionDataError(
+                f"every one of the {len(df):,} stations has a missing count and "
+                "missing='exclude' leaves none; check the column choices."
+            )
         table = pd.DataFrame(index=ids_index[keep])
         for src, new in region_map.items():
-            table[new] = df[src].to_numpy()[keep]
+            column = df[src]
+            if column.dtype == object:
+                nested = column.map(lambda v: isinstance(v, (list, tuple, set, dict, np.ndarray)))
+                if nested.any():
+                    raise ElectionDataError(
+                        f"region column {src!r} holds lists or other containers (e.g. "
+                        f"{column[nested].iloc[0]!r}) at stations "
+                        f"{show_ids(ids_index[nested.to_numpy()])}; a region is one name."
+                    )
+            table[new] = column.to_numpy()[keep]
         for target, values in columns.items():
-            table[target] = values[keep].astype(np.int64)
+            table[target] = values[keep]
         for src, new in extra_map.items():
             table[new] = df[src].to_numpy()[keep]
         ordered = (

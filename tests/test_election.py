@@ -280,14 +280,14 @@ def test_by_region_with_a_missing_upper_level():
 
 
 def test_output_names_must_not_collide():
-    with pytest.raises(ElectionDataError, match=r"name\(s\) \['valid'\] used twice .* region"):
+    with pytest.raises(ElectionDataError, match=r"`region` column name\(s\) \['valid'\] are count roles"):
         build(frame(), region={"region": "valid"})
     with pytest.raises(ElectionDataError, match=r"name\(s\) \['A'\] used twice"):
         build(frame(), extra={"region": "A"}, region=None)
 
 
 def test_counts_too_large_for_exact_integers():
-    with pytest.raises(ElectionDataError, match=r"column 'reg' \(role `registered`\) has values above 2\*\*53 \(e.g. 1e\+19\) at stations \['s1'\]"):
+    with pytest.raises(ElectionDataError, match=r"column 'reg' \(role `registered`\) has values above 2\*\*53 \(e.g. 10,000,000,000,000,000,000\) at stations \['s1'\]"):
         build(frame(reg=[1e19, 800, 500, 0]))
 
 
@@ -320,3 +320,104 @@ def test_party_name_with_a_plus_sign():
     e = build(frame(), parties={"A": "A+B", "B": "C"})
     assert e.share("A+B")["s1"] == pytest.approx(300 / 590)
     assert e.ratio("valid", "valid+invalid")["s1"] == pytest.approx(590 / 600)
+
+
+# -- issue 9: one test per root cause of from_frame ----------------------------------------
+def _one(values, **kw):
+    return Election.from_frame(pd.DataFrame({"A": values}), parties=["A"], **kw)
+
+
+def test_rc4_european_thousands_separator_is_never_read_as_a_decimal():
+    for values in (["1.000", "2.500"], ["1.000", "25"], ["12.345.678"]):
+        with pytest.raises(ElectionDataError, match=r"has values such as '1(2\.345)?\.\d{3}(\.678)?' .*thousands separator \('1\.000' = one thousand\).*thousands='\.'"):
+            _one(values)
+    # Real decimals are still named as non-integers, and '12.0' is twelve.
+    with pytest.raises(ElectionDataError, match=r"non-integer values \(e.g. 1.5\)"):
+        _one(["1.5", "25"])
+    assert _one(["12.0", " 7 "]).data["A"].tolist() == [12, 7]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([2**53 + 1, 1], dtype=np.int64),  # int64: float(2**53 + 1) == 2**53
+        np.array([2**64 - 1, 1], dtype=np.uint64),
+        pd.Series([2**53 + 1, 1], dtype=object),
+        pd.Series([2**53 + 1, None], dtype="Int64"),
+        [str(2**53 + 1), "1"],
+    ],
+)
+def test_rc5_counts_above_2_53_refused_before_any_float_conversion(values):
+    with pytest.raises(ElectionDataError, match=r"column 'A' \(role `party`\) has values above 2\*\*53 \(e.g. 9,007,199,254,740,993\)|18,446,744,073,709,551,615"):
+        _one(values, missing="exclude")
+
+
+def test_rc5_exact_limit_kept_exactly_and_sums_of_role_columns_checked():
+    assert _one(np.array([2**53, 0])).data["A"].tolist() == [2**53, 0]
+    df = pd.DataFrame({"x": [2**52 + 1, 1], "y": [2**52 + 2, 1], "A": [1, 1]})
+    with pytest.raises(ElectionDataError, match=r"columns \['x', 'y'\] \(role `valid`\) add up to more than 2\*\*53 at stations \[1\]"):
+        Election.from_frame(df, valid=["x", "y"], parties=["A"])
+
+
+def test_rc1_booleans_mixed_into_counts():
+    for values in (pd.Series([True, 5], dtype=object), pd.Series([np.True_, 5], dtype=object)):
+        with pytest.raises(ElectionDataError, match=r"column 'A' \(role `party`\) holds booleans \(e.g. (np\.)?True_?\) at stations \[1\]"):
+            _one(values)
+
+
+def test_rc6_names_that_collide_with_totals_or_expressions():
+    with pytest.raises(ElectionDataError, match=r"party name\(s\) \['n_stations'\] .*totals field"):
+        build(frame(), parties={"A": "n_stations", "B": "B"})
+    with pytest.raises(ElectionDataError, match=r"party name\(s\) \['valid\+invalid'\] read like a sum of other count columns"):
+        build(frame(), parties={"A": "valid+invalid", "B": "B"})
+    # A '+' in a name that is no sum of other columns stays allowed.
+    assert build(frame(), parties={"A": "A+C", "B": "B"}).parties == ("A+C", "B")
+    with pytest.raises(ElectionDataError, match=r"`region` column name\(s\) \['valid'\] are count roles"):
+        build(frame(), region={"region": "valid"})
+    with pytest.raises(ElectionDataError, match=r"`leader`='C' is not a party of this election"):
+        build(frame(), leader="C")
+
+
+def test_rc7_missing_part_of_a_multi_column_station_id():
+    df = frame(region=["North", None, "South", "South"])
+    with pytest.raises(ElectionDataError, match=r"station id column 'region' \(part of the id \['region', 'id'\]\) is missing at rows \[1\]"):
+        build(df, station_id=["region", "id"], region=None)
+
+
+def test_rc8_empty_frames_and_nothing_left():
+    with pytest.raises(ElectionDataError, match="the data have no rows"):
+        build(frame().iloc[:0])
+    with pytest.raises(ElectionDataError, match=r"every one of the 2 stations has a missing count"):
+        _one([None, None], missing="exclude")
+
+
+def test_rc11_a_set_of_parties_is_refused():
+    with pytest.raises(TypeError, match=r"`parties` is a set, which has no order .* parties=\['A', 'B'\]"):
+        build(frame(), parties={"A", "B"})
+    with pytest.raises(TypeError, match="`region` is a set"):
+        build(frame(), region={"region"})
+
+
+def test_rc14_odd_column_specs():
+    # region / extra named like an unused role
+    df = frame().rename(columns={"region": "registered", "reg": "voters"})
+    with pytest.raises(ElectionDataError, match=r"`region` column name\(s\) \['registered'\] are count roles"):
+        build(df, registered="voters", region="registered")
+    with pytest.raises(ElectionDataError, match=r"`extra` column name\(s\) \['invalid'\]"):
+        Election.from_frame(pd.DataFrame({"invalid": ["x"], "A": [1]}), extra="invalid", parties=["A"])
+    # duplicate source column names
+    dup = pd.DataFrame([[1, 2]], columns=["A", "A"])
+    with pytest.raises(ElectionDataError, match=r"source column name\(s\) \['A'\] appear more than once"):
+        Election.from_frame(dup, parties=["A"])
+    # lists in cells
+    with pytest.raises(ElectionDataError, match=r"holds values that are not numbers or text \(e.g. \[1, 2\]\)"):
+        _one([[1, 2], [3]])
+    with pytest.raises(ElectionDataError, match=r"region column 'r' holds lists"):
+        Election.from_frame(pd.DataFrame({"r": [["x"], "y"], "A": [1, 2]}), region="r", parties=["A"])
+    # integer column labels work (names become text)
+    e = Election.from_frame(pd.DataFrame({0: [1], 1: [2]}), parties=[0, 1])
+    assert e.parties == ("0", "1") and e.counts("1").tolist() == [2]
+    # surrounding spaces are stripped from names; a collision that creates is named
+    assert Election.from_frame(pd.DataFrame({" A ": [1]}), parties=[" A "]).parties == ("A",)
+    with pytest.raises(ElectionDataError, match=r"party name\(s\) \['A'\] repeat \(names are stripped"):
+        Election.from_frame(pd.DataFrame({"A ": [1], "A": [2]}), parties=["A ", "A"])
