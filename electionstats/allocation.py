@@ -35,6 +35,7 @@ import pandas as pd
 from ._args import EXACT_INTEGER_LIMIT, check_count_array
 from ._citations import cite as _cite
 from ._citations import register
+from ._results import Result, Summary, TableResult
 from .errors import AllocationTieError
 
 __all__ = [
@@ -1259,8 +1260,14 @@ def _mask(index: Sequence[int], n: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class AllocationResult:
+_NOT_A_TEST = (
+    "A seat allocation reproduces a legal rule on the given votes; it is not a statistical "
+    "test, and its seats are only as good as the votes and the reading of the law."
+)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class AllocationResult(Result):
     """Seats of one allocation, who passed the threshold and why, quotas and remainders.
 
     Not a statistical test: it has no p-value. Read ``seats`` (a Series by party),
@@ -1292,6 +1299,8 @@ class AllocationResult:
 
     method: ClassVar[str] = "Seat allocation"
     citations: ClassVar[tuple[str, ...]] = ("balinski2001", "pukelsheim2017")
+    caveat: ClassVar[str] = _NOT_A_TEST
+    _family: ClassVar[str] = "table"
 
     # -- arrays, built on first use (an allocation is often read only through `seats`) --
     @functools.cached_property
@@ -1397,35 +1406,33 @@ class AllocationResult:
         df["threshold_base"] = self.threshold_base
         return df
 
-    def _header(self) -> list[str]:
-        lines = [
-            f"Seat allocation: {self.n_seats} seats, method {self.method_name}"
-            + (f" (rules {self.rules})" if self.rules else ""),
-            f"Threshold {float(self.threshold) * 100:g} % of {self.threshold_base} "
-            f"({self.base_total:,}); a party exactly at it {'passes' if self.at_threshold == 'pass' else 'fails'}.",
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        items: list[tuple[str, Any]] = [
+            ("Seats", f"{self.n_seats:,}"),
+            ("Method", self.method_name + (f" (rules {self.rules})" if self.rules else "")),
+            ("Threshold", f"{float(self.threshold) * 100:g} % of {self.threshold_base} ({self.base_total:,}); "
+                          f"a party exactly at it {'passes' if self.at_threshold == 'pass' else 'fails'}"),
         ]
         if self.quota is not None:
-            lines.append(f"Quota {float(self.quota):,.4f} (exactly {self.quota})")
+            items.append(("Quota", f"{float(self.quota):,.4f} (exactly {self.quota})"))
         if self.divisor is not None:
-            lines.append(f"Smallest winning quotient {float(self.divisor):,.4f} (exactly {self.divisor})")
+            items.append(("Smallest winning quotient", f"{float(self.divisor):,.4f} (exactly {self.divisor})"))
         if self.n_tied_seats:
-            lines.append(f"TIE: {self.tied} are exactly tied for {self.n_tied_seats} seat(s) (left out of seats).")
+            items.append(("Tie", f"{self.tied} are exactly tied for {self.n_tied_seats} seat(s), left out of the seats"))
         if self.tie_broken:
-            lines.append("A tie was broken by the given tie_order.")
-        return lines
+            items.append(("Tie", "broken by the given tie order"))
+        return items
 
-    def summary(self) -> str:
-        """Plain-text summary: the rules, the quota and the per-party table."""
+    def summary(self) -> Summary:
+        """Summary (text and HTML): the rules, the quota and the per-party table."""
         tab = self.table.copy()
-        tab["share"] = (tab["share"] * 100).round(2)
-        return "\n".join([*self._header(), "", tab.to_string(), "", f"Cite: {', '.join(self.citations)}"])
-
-    def _repr_html_(self) -> str:
-        tab = self.table.copy()
-        tab["share"] = (tab["share"] * 100).round(2)
-        tab = tab.rename(columns={"share": "share %"})
-        head = "".join(f"<div>{html.escape(x)}</div>" for x in self._header())
-        return f"<div><b>{html.escape(self.method)}</b>{head}{tab.to_html(float_format=lambda x: f'{x:,.4f}')}</div>"
+        tab["share"] = tab["share"] * 100
+        tab = tab.rename(columns={"share": "share %", "margin_votes": "margin in votes"})
+        s = Summary(self.method, items=self._summary_items())
+        s.add_table(tab, formats={"votes": "count", "margin in votes": "count", "seats": "count"})
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
     def __repr__(self) -> str:
         seats = ", ".join(f"{p!r}: {s}" for p, s in zip(self.parties, self.seats_array.tolist()))
@@ -1608,8 +1615,8 @@ def allocate_rows(
 # ---------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Disproportionality:
+@dataclasses.dataclass(frozen=True, eq=False)
+class Disproportionality(TableResult):
     """How far seat shares are from vote shares: Gallagher's and Loosemore-Hanby's indices.
 
     Both are in percentage points of the seats, 0 when seats are exactly proportional.
@@ -1619,35 +1626,23 @@ class Disproportionality:
     the seats. ``table`` has one row per party.
     """
 
+    table: pd.DataFrame
     gallagher: float
     loosemore_hanby: float
-    table: pd.DataFrame
 
     method: ClassVar[str] = "Disproportionality of seats to votes"
     citations: ClassVar[tuple[str, ...]] = ("gallagher1991", "loosemore1971")
+    caveat: ClassVar[str] = "Both indices describe the seats given these votes; 0 is exact proportionality."
+    formats: ClassVar[dict[str, str]] = {"votes_percent": "number", "seats_percent": "number", "difference": "number"}
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: both indices, in percentage points."""
+        """One row: both indices, in percentage points (the per-party table is ``table``)."""
         return pd.DataFrame([{"method": self.method, "gallagher": self.gallagher,
                               "loosemore_hanby": self.loosemore_hanby}])
 
-    def summary(self) -> str:
-        """Plain-text summary: both indices and the per-party shares."""
-        return "\n".join([
-            self.method,
-            f"Gallagher (least squares) index: {self.gallagher:.2f} percentage points",
-            f"Loosemore-Hanby index: {self.loosemore_hanby:.2f} percentage points",
-            "", self.table.to_string(float_format=lambda x: f"{x:.2f}"),
-        ])
-
-    def _repr_html_(self) -> str:
-        return (f"<div><b>{html.escape(self.method)}</b><div>Gallagher index {self.gallagher:.2f}, "
-                f"Loosemore-Hanby index {self.loosemore_hanby:.2f} (percentage points)</div>"
-                f"{self.table.to_html(float_format=lambda x: f'{x:.2f}')}</div>")
-
-    def cite(self, format: str = "bibtex") -> str:
-        """BibTeX of both indices (and of electionstats)."""
-        return _cite(self.citations, format=format)
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        return [("Gallagher (least squares) index, percentage points", f"{self.gallagher:.2f}"),
+                ("Loosemore-Hanby index, percentage points", f"{self.loosemore_hanby:.2f}")]
 
 
 def disproportionality(votes: Any, seats: Any = None, *, parties: Sequence[Hashable] | None = None) -> Disproportionality:

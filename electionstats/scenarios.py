@@ -25,6 +25,7 @@ from . import claims as _claims
 from . import facts as _facts
 from ._citations import cite as _cite
 from ._citations import register
+from ._results import Summary, TableResult
 from ._args import check_n_resamples
 from ._args import check_rng as as_generator
 from .allocation import (
@@ -233,8 +234,15 @@ def _round_to_total(x: np.ndarray, total: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class ScenarioSeats:
+_SCENARIO_CAVEAT = (
+    "Seats under each source's figures, by the legal rule: what the claims force and allow, "
+    "not a test and not a forecast. Shares of draws describe a uniform spread over what the "
+    "claims allow, not probabilities."
+)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ScenarioSeats(TableResult):
     """Seat outcomes of several scenarios: exact ranges for range scenarios, forced conclusions.
 
     ``table``: one row per (scenario, party) with ``seats_min`` and ``seats_max`` (with
@@ -264,6 +272,7 @@ class ScenarioSeats:
     citations: ClassVar[tuple[str, ...]] = (
         "balinski2001", "pukelsheim2017", "kz_election_law", "gallagher1991", "loosemore1971",
     )
+    caveat: ClassVar[str] = _SCENARIO_CAVEAT
 
     @property
     def n_draws(self) -> int:
@@ -285,28 +294,22 @@ class ScenarioSeats:
         order = list(dict.fromkeys(t["scenario"]))
         return df.loc[order, list(self.parties)]
 
-    def to_frame(self) -> pd.DataFrame:
-        """The tidy table."""
-        return self.table
-
     def _ranges_text(self) -> str:
         if self.exact:
             return "ranges are exact: every outcome the claims allow"
         return f"ranges are the smallest and largest over {self.n_resamples:,} seeded draws"
 
-    def summary(self) -> str:
-        """Plain-text summary: the seat table, disproportionality and the conclusions."""
-        return "\n".join(
-            [f"Seats under each scenario (rules {self.rules}; {self._ranges_text()})",
-             self.wide().to_string(), "", self.disproportionality.to_string(index=False), "",
-             self.conclusions.to_string(index=False),
-             "", "Shares of draws describe a uniform spread over what the claims allow, not probabilities."]
-        )
-
-    def _repr_html_(self) -> str:
-        return (f"<div><b>{html.escape(self.method)}</b> (rules {html.escape(self.rules)}; "
-                f"{html.escape(self._ranges_text())}){self.wide().to_html()}"
-                f"{self.disproportionality.to_html(index=False)}{self.conclusions.to_html(index=False)}</div>")
+    def summary(self) -> Summary:
+        """Summary (text and HTML): the seat table, disproportionality and the conclusions."""
+        s = Summary(self.method, items=[("Rules", self.rules), ("Seats", f"{self.n_seats:,}"),
+                                        ("Ranges", self._ranges_text())])
+        s.add_table(self.wide(), caption="Seats per party")
+        s.add_table(self.disproportionality, caption="Disproportionality (percentage points)")
+        s.add_table(self.conclusions, caption="What the claims force, allow or rule out (within the draws)",
+                    formats={"share_of_draws": "share"})
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
     def cite(self, format: str = "bibtex") -> str:
         """BibTeX of the allocation methods, the indices and the law (and of electionstats)."""
@@ -943,8 +946,8 @@ def _breakpoints_1d(lo: float, hi: float, S: int, f: Fraction) -> list[Fraction]
     return sorted(pts)
 
 
-@dataclasses.dataclass(frozen=True)
-class ScenarioBounds:
+@dataclasses.dataclass(frozen=True, eq=False)
+class ScenarioBounds(TableResult):
     """Exact smallest and largest seats per party over every vote distribution the claims allow.
 
     ``table``: one row per (scenario, party) with ``seats_min`` and ``seats_max`` and, for
@@ -959,6 +962,7 @@ class ScenarioBounds:
 
     method: ClassVar[str] = "Exact seat bounds under scenarios"
     citations: ClassVar[tuple[str, ...]] = ("balinski2001", "charnes1962", "kz_election_law")
+    caveat: ClassVar[str] = _SCENARIO_CAVEAT
 
     def wide(self) -> pd.DataFrame:
         """One row per scenario, one column per party: seats, or "min to max"."""
@@ -970,23 +974,13 @@ class ScenarioBounds:
         df = t.assign(seats=text).pivot(index="scenario", columns="party", values="seats")
         return df.loc[list(dict.fromkeys(t["scenario"])), list(self.parties)]
 
-    def to_frame(self) -> pd.DataFrame:
-        """The tidy table."""
-        return self.table
-
-    def summary(self) -> str:
-        """Plain-text summary: the bounds per scenario and party."""
-        return "\n".join([
-            f"Seats the claims allow (rules {self.rules}; exact smallest and largest, not a sample)",
-            self.wide().to_string(),
-        ])
-
-    def _repr_html_(self) -> str:
-        return f"<div><b>{html.escape(self.method)}</b> (rules {html.escape(self.rules)}){self.wide().to_html()}</div>"
-
-    def cite(self, format: str = "bibtex") -> str:
-        """BibTeX of the allocation method, the optimisation and the law (and of electionstats)."""
-        return _cite(self.citations, format=format)
+    def summary(self) -> Summary:
+        """Summary (text and HTML): the bounds per scenario and party."""
+        s = Summary(self.method, items=[("Rules", self.rules),
+                                        ("Ranges", "exact smallest and largest seats, not a sample")])
+        s.add_table(self.wide(), caption="Seats the claims allow")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
 
 def scenario_bounds(

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ._citations import cite as _cite
+from ._results import Summary, TableResult
 from .allocation import (
     _INT_LIMIT,
     _allocate_iv,
@@ -44,8 +45,14 @@ DEFAULT_THRESHOLDS = tuple(Fraction(k, 1000) for k in range(151))
 # ---------------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class SeatSweep:
+_NOT_A_TEST = (
+    "A deterministic sensitivity analysis of a legal rule, not a statistical test: it shows "
+    "which conclusions about seats depend on the threshold, its base and the method."
+)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SeatSweep(TableResult):
     """Seats per party across a grid of thresholds (or spoiled-ballot shares), methods and bases.
 
     ``table`` is tidy: one row per (method, base, x, party) with ``votes``, ``share`` of the
@@ -64,6 +71,7 @@ class SeatSweep:
 
     method: ClassVar[str] = "Seat sensitivity sweep"
     citations: ClassVar[tuple[str, ...]] = ("balinski2001", "pukelsheim2017")
+    caveat: ClassVar[str] = _NOT_A_TEST
 
     def _select(self, method: str | None, base: str | None) -> pd.DataFrame:
         method = self.methods[0] if method is None else canonical_method(method)
@@ -89,32 +97,20 @@ class SeatSweep:
         keep.iloc[0] = True
         return wide[keep]
 
-    def to_frame(self) -> pd.DataFrame:
-        """The tidy table."""
-        return self.table
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        return [("Seats", f"{self.n_seats:,}"), ("Swept", self.x.replace("_", " ")),
+                ("Methods", ", ".join(self.methods)), ("Threshold bases", ", ".join(self.bases))]
 
-    def summary(self) -> str:
-        """Plain-text summary: the seats at the first and last grid values and where they change."""
-        lines = [f"Seats across {self.x} ({self.n_seats} seats; methods {', '.join(self.methods)}; "
-                 f"bases {', '.join(self.bases)})"]
+    def summary(self) -> Summary:
+        """Summary (text and HTML): where the seats change, per method and base."""
+        s = Summary(self.method, items=self._summary_items())
         for m in self.methods:
             for b in self.bases:
                 ch = self.changes(method=m, base=b)
-                lines.append(f"\n{m}, threshold base {b}: seats change at {len(ch) - 1} values")
-                lines.append(ch.to_string())
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        ch = self.changes()
-        return (
-            f"<div><b>{html.escape(self.method)}</b> over {html.escape(self.x)} "
-            f"({self.methods[0]}, base {self.bases[0]}; seats where they change)"
-            f"{ch.to_html()}</div>"
-        )
-
-    def cite(self, format: str = "bibtex") -> str:
-        """BibTeX of the allocation methods (and of electionstats)."""
-        return _cite(self.citations, format=format)
+                s.add_table(ch, caption=f"{m}, threshold base {b}: seats change at {len(ch) - 1} values")
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
     def plot(self, *, method: str | None = None, base: str | None = None, ax: Any = None, **kwargs: Any) -> Any:
         """Step plot of seats against the swept quantity (see :func:`~electionstats.plotting.plot_seats_vs_threshold`)."""
@@ -123,8 +119,8 @@ class SeatSweep:
         return plot_seats_vs_threshold(self, method=method, base=base, ax=ax, **kwargs)
 
 
-@dataclasses.dataclass(frozen=True)
-class ShiftResult:
+@dataclasses.dataclass(frozen=True, eq=False)
+class ShiftResult(TableResult):
     """Fewest votes that, moved from one party to another, change the outcome.
 
     ``table``: one row per (from, to) pair with ``votes_needed`` (None when no transfer
@@ -141,6 +137,7 @@ class ShiftResult:
 
     method: ClassVar[str] = "Minimal vote shift"
     citations: ClassVar[tuple[str, ...]] = ("balinski2001", "pukelsheim2017")
+    caveat: ClassVar[str] = _NOT_A_TEST
 
     @property
     def minimum(self) -> pd.Series:
@@ -150,22 +147,17 @@ class ShiftResult:
             raise ValueError("no transfer between these parties changes the outcome.")
         return t.sort_values("votes_needed", kind="stable").iloc[0]
 
-    def to_frame(self) -> pd.DataFrame:
-        """The table of pairs, fewest votes first."""
-        return self.table
-
-    def summary(self) -> str:
-        """Plain-text summary: the smallest shifts."""
-        head = [f"Fewest votes moved between two parties that change the {self.target} "
-                f"({self.n_seats} seats; shares of {self.base} = {self.base_total:,})"]
-        return "\n".join([*head, self.table.head(10).to_string(index=False)])
-
-    def _repr_html_(self) -> str:
-        return f"<div><b>{html.escape(self.method)}</b>{self.table.head(10).to_html(index=False)}</div>"
-
-    def cite(self, format: str = "bibtex") -> str:
-        """BibTeX of the allocation methods (and of electionstats)."""
-        return _cite(self.citations, format=format)
+    def summary(self) -> Summary:
+        """Summary (text and HTML): the ten smallest shifts."""
+        s = Summary(self.method, items=[
+            ("What must change", f"the {self.target}"), ("Seats", f"{self.n_seats:,}"),
+            ("Shares of", f"{self.base} ({self.base_total:,})"),
+        ])
+        s.add_table(self.table.head(10), caption="Fewest votes moved between two parties that change the outcome",
+                    formats={"votes_needed": "count", "share_of_base": "share"})
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
 
 # ---------------------------------------------------------------------------------------

@@ -360,7 +360,7 @@ def test_result_views():
     assert list(df.columns[:3]) == ["method", "party", "votes"]
     assert df["seats"].sum() == 98
     text = res.summary()
-    assert "Quota 67,346.1327" in text and "participants (7,539,280)" in text
+    assert "67,346.1327 (exactly 6599921/98)" in text and "participants (7,539,280)" in text
     assert "<table" in res._repr_html_()
     assert "@book{pukelsheim2017" in res.cite() and "kz_election_law" in res.cite()
     assert res.shares["Nur Otan"] == pytest.approx(5_148_074 / 7_539_280)
@@ -610,3 +610,14 @@ def _divisor_reference(v, seats, method):
 def test_minimal_shift_refuses_too_many_parties_before_allocating():
     with pytest.raises(ValueError, match=r"limited to 200 parties \(got 1,000\)"):
         minimal_shift(np.arange(1, 1001), 98)
+
+
+def test_allocation_is_a_family_member():
+    from electionstats._results import Result, Summary
+
+    a = allocate({"A": 700, "B": 200, "C": 100}, 10)
+    assert isinstance(a, Result) and isinstance(a.summary(), Summary)
+    assert a == allocate({"A": 700, "B": 200, "C": 100}, 10) and a != allocate({"A": 700, "B": 200, "C": 100}, 9)
+    assert "not a statistical test" in a.summary() and "<table" in a._repr_html_()
+    with pytest.raises(TypeError):
+        iter(a).__next__()

@@ -153,7 +153,7 @@ def test_plots_and_views():
     sw = threshold_sweep(KZ2021, rules="kazakhstan-2021", participants=PARTICIPANTS, methods=["hare", "dhondt"])
     ax = sw.plot(method="dhondt")
     assert len(ax.get_lines()) >= 5 and "threshold" in ax.get_xlabel()
-    assert "seats change" in sw.summary() and "<div>" in sw._repr_html_()
+    assert "seats change" in sw.summary() and "<div" in sw._repr_html_()
     assert "@book{balinski2001" in sw.cite()
     with pytest.raises(ValueError, match="not in this sweep"):
         sw.pivot(base="registered")
@@ -177,3 +177,15 @@ def test_bad_input():
         minimal_shift(KZ2021, 98, target="votes")
     with pytest.raises(ValueError, match="at least two parties"):
         minimal_shift({"A": 5}, 3)
+
+
+def test_results_are_table_results():
+    from electionstats._results import Summary, TableResult
+
+    sw = threshold_sweep(KZ2021, 98, thresholds=[0.05, 0.07])
+    sh = minimal_shift({"A": 4500, "B": 3500, "C": 690, "D": 1310}, 10, threshold=0.07)
+    for res in (sw, sh):
+        assert isinstance(res, TableResult) and isinstance(res.summary(), Summary)
+        assert res.to_frame().equals(res.table) and "@book{balinski2001" in res.cite()
+        assert "<table" in res._repr_html_()
+    assert sw == threshold_sweep(KZ2021, 98, thresholds=[0.05, 0.07])  # equality by value
