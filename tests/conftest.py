@@ -1,4 +1,5 @@
-"""Shared fixtures: the real datasets from ../shared/data, loaded once per session."""
+"""Shared fixtures: the real datasets, loaded once per session (``data_home`` is in the root
+conftest: it skips with one reason when the data are absent)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,6 @@ from pathlib import Path
 import pytest
 
 _CACHE: dict[str, object] = {}
-
-
-@pytest.fixture(scope="session")
-def data_home() -> Path:
-    """Folder with the real data sets (``$ELECTIONSTATS_DATA``)."""
-    home = os.environ.get("ELECTIONSTATS_DATA")
-    if not home or not Path(home).is_dir():
-        pytest.fail("ELECTIONSTATS_DATA must point at the shared data folder (../shared/data)")
-    return Path(home)
 
 
 @pytest.fixture(scope="session")
