@@ -71,6 +71,7 @@ from .errors import (
 )
 from .forensics import ForensicsTable, basic_forensics
 from .fraud import FraudModelResult, fit_fraud_model
+from .screen import ScreenResult, screen
 from .scenarios import Scenario, consistency_checks, kazakhstan_2021_scenarios, scenario_seats
 from .sensitivity import invalid_sweep, minimal_shift, threshold_sweep
 from .simulate import (
@@ -106,6 +107,7 @@ __all__ = [
     "Result",
     "RoundingFraud",
     "Scenario",
+    "ScreenResult",
     "ShapeStatisticsResult",
     "SimulatedElection",
     "SimulatedElections",
@@ -150,6 +152,7 @@ __all__ = [
     "report",
     "scenario_seats",
     "scenarios",
+    "screen",
     "second_digit_test",
     "sensitivity",
     "set_options",

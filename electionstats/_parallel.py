@@ -45,6 +45,7 @@ __all__ = [
     "chunk_sizes",
     "default_workers",
     "map_chunks",
+    "map_items",
     "shutdown_pool",
 ]
 
@@ -205,9 +206,9 @@ atexit.register(shutdown_pool)
 
 # -- running one chunk -------------------------------------------------------------------
 def _run_chunk(
-    func: Callable[..., Any], seed: np.random.SeedSequence, n: int, args: tuple[Any, ...]
+    func: Callable[..., Any], seed: np.random.SeedSequence, payload: Any, args: tuple[Any, ...]
 ) -> Any:
-    return func(np.random.default_rng(seed), n, *args)
+    return func(np.random.default_rng(seed), payload, *args)
 
 
 def _check_picklable(func: Callable[..., Any]) -> None:
@@ -222,28 +223,28 @@ def _check_picklable(func: Callable[..., Any]) -> None:
         ) from exc
 
 
-def _serial(func, seeds, sizes, args, bar) -> list[Any]:
+def _serial(func, seeds, payloads, weights, args, bar) -> list[Any]:
     out = []
-    for seed, n in zip(seeds, sizes, strict=True):
-        out.append(_run_chunk(func, seed, n, args))
-        bar.update(n)
+    for seed, payload, w in zip(seeds, payloads, weights, strict=True):
+        out.append(_run_chunk(func, seed, payload, args))
+        bar.update(w)
     return out
 
 
-def _on_pool(func, seeds, sizes, args, workers, bar) -> list[Any]:
+def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
     _check_picklable(func)
     for attempt in (1, 2):
         pool = _get_pool(workers)
         try:
             futures = {
-                pool.submit(_run_chunk, func, seed, n, args): i
-                for i, (seed, n) in enumerate(zip(seeds, sizes, strict=True))
+                pool.submit(_run_chunk, func, seed, payload, args): i
+                for i, (seed, payload) in enumerate(zip(seeds, payloads, strict=True))
             }
-            out: list[Any] = [None] * len(sizes)
+            out: list[Any] = [None] * len(payloads)
             for fut in as_completed(futures):
                 i = futures[fut]
                 out[i] = fut.result()
-                bar.update(sizes[i])
+                bar.update(weights[i])
             return out
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool once, then give up.
@@ -254,23 +255,27 @@ def _on_pool(func, seeds, sizes, args, workers, bar) -> list[Any]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _on_dask(func, seeds, sizes, args, client, bar) -> list[Any]:
+def _on_dask(func, seeds, payloads, weights, args, client, bar) -> list[Any]:
     try:
         from distributed import as_completed as dask_as_completed
     except ImportError as exc:  # pragma: no cover - a Client implies distributed
         raise ImportError(
             "`client` needs dask.distributed: pip install \"electionstats[dask]\"."
         ) from exc
-    n = len(sizes)
+    if not hasattr(client, "map") or not hasattr(client, "gather"):
+        raise TypeError(
+            f"`client` must be a dask.distributed.Client (got {type(client).__name__})."
+        )
+    n = len(payloads)
     # The arguments travel to the cluster once, not once per chunk.
     [args_future] = client.scatter([args], broadcast=False, hash=False)
     futures = client.map(
-        _run_chunk, [func] * n, seeds, sizes, [args_future] * n, pure=False
+        _run_chunk, [func] * n, seeds, list(payloads), [args_future] * n, pure=False
     )
     index = {f.key: i for i, f in enumerate(futures)}
     try:
         for fut in dask_as_completed(futures):
-            bar.update(sizes[index[fut.key]])
+            bar.update(weights[index[fut.key]])
         return client.gather(futures)
     finally:
         client.cancel([*futures, args_future])
@@ -351,18 +356,53 @@ def map_chunks(
     sizes = chunk_sizes(n_total, chunk_size)
     seeds = chunk_seeds(rng, len(sizes))
     args = tuple(args)
+    small = cells is not None and n_total * max(1, int(cells)) < SERIAL_BELOW_CELLS
+    return _dispatch(func, seeds, sizes, sizes, args, workers, client, small, progress, desc)
+
+
+def _dispatch(func, seeds, payloads, weights, args, workers, client, small, progress, desc):
+    """Run ``func(rng_i, payload_i, *args)`` for every i on the chosen backend, in order."""
     if not callable(func):
         raise TypeError(f"`func` must be callable (got {type(func).__name__}).")
-    with progress_bar(total=int(n_total), desc=desc, progress=progress) as bar:
+    n_workers = None if client is not None else _check_workers(workers)
+    with progress_bar(total=int(sum(weights)), desc=desc, progress=progress) as bar:
         if client is not None:
-            if not hasattr(client, "map") or not hasattr(client, "gather"):
-                raise TypeError(
-                    "`client` must be a dask.distributed.Client "
-                    f"(got {type(client).__name__})."
-                )
-            return _on_dask(func, seeds, sizes, args, client, bar)
-        n_workers = _check_workers(workers)
-        small = cells is not None and n_total * max(1, int(cells)) < SERIAL_BELOW_CELLS
-        if n_workers == 1 or len(sizes) == 1 or small or _in_worker():
-            return _serial(func, seeds, sizes, args, bar)
-        return _on_pool(func, seeds, sizes, args, n_workers, bar)
+            return _on_dask(func, seeds, payloads, weights, args, client, bar)
+        if n_workers == 1 or len(payloads) == 1 or small or _in_worker():
+            return _serial(func, seeds, payloads, weights, args, bar)
+        return _on_pool(func, seeds, payloads, weights, args, n_workers, bar)
+
+
+def map_items(
+    func: Callable[..., Any],
+    items: Sequence[Any],
+    *,
+    rng: Any,
+    args: Sequence[Any] = (),
+    workers: int | None = None,
+    client: Any = None,
+    progress: bool | None = None,
+    desc: str | None = None,
+) -> list[Any]:
+    """Run ``func(item_rng, item, *args)`` for every item, each with its own child generator.
+
+    The task-level twin of :func:`map_chunks` (same backends, same guarantees): item ``i``
+    gets the ``i``-th child spawned from ``rng``, whoever runs it, so the results are
+    identical serially, on a process pool and on a Dask cluster. Used to screen many
+    elections and to simulate many elections for calibration.
+
+    Examples
+    --------
+    >>> def draw(g, scale):
+    ...     return float(scale * g.random())
+    >>> a = map_items(draw, [1.0, 10.0], rng=3, workers=1)
+    >>> a == map_items(draw, [1.0, 10.0], rng=np.random.default_rng(3), workers=1)
+    True
+    """
+    items = list(items)
+    if not items:
+        raise ValueError("`items` is empty: there is nothing to run.")
+    seeds = chunk_seeds(rng, len(items))
+    return _dispatch(
+        func, seeds, items, [1] * len(items), tuple(args), workers, client, False, progress, desc
+    )

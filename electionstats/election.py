@@ -169,6 +169,14 @@ class Election:
         self.defaults = dict(defaults or {})
         self._frozen = True
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickling (process pools, Dask workers) keeps the validated table as it is.
+        return {k: object.__getattribute__(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            object.__setattr__(self, key, value)
+
     def __setattr__(self, key: str, value: Any) -> None:
         if getattr(self, "_frozen", False):
             raise AttributeError(

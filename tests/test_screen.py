@@ -1,0 +1,105 @@
+"""es.screen: one adjusted table over many elections or regions, the same on every backend."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+import electionstats as es
+
+CHEAP = ["last digit", "zero or five", "integer percentages"]
+
+
+@pytest.fixture(scope="module")
+def sims():
+    clean = [es.simulate_election(1500, regions=3, rng=s) for s in range(2)]
+    faked = es.simulate_election(1500, regions=3, fraud=es.DigitFabrication(share=0.6), rng=9)
+    return [*clean, faked]
+
+
+def test_same_table_serial_pool_and_dask(sims, dask_client):
+    kw = {"tests": CHEAP, "rng": 2026, "n_resamples": 60}
+    serial = es.screen(sims, workers=1, **kw)
+    pool = es.screen(sims, workers=2, **kw)
+    dask = es.screen(sims, client=dask_client, **kw)
+    pd.testing.assert_frame_equal(serial.table, pool.table)
+    pd.testing.assert_frame_equal(serial.table, dask.table)
+    assert serial == pool == dask
+    # Distinct labels for same-named simulations, one row per election and test.
+    assert serial.table["election"].unique().tolist() == [
+        "simulated election", "simulated election (2)", "simulated election (3)"
+    ]
+    assert len(serial.table) == 3 * len(CHEAP)
+
+
+def test_adjusted_across_the_whole_table_and_finds_the_fabrication(sims):
+    res = es.screen(sims, tests=["last digit", "zero or five"], rng=1, workers=1)
+    t = res.table
+    want = multipletests(t["pvalue"], method="fdr_bh")[1]
+    np.testing.assert_allclose(t["pvalue_adjusted"], want, rtol=1e-12)
+    flagged = t.loc[t["reject"] == True, "election"].unique().tolist()  # noqa: E712
+    assert flagged == ["simulated election (3)"]  # only the made-up protocols
+    assert "Benjamini-Hochberg" in str(res.summary())
+
+
+def test_by_region_one_row_per_region_and_test(sims):
+    res = es.screen(sims[0], tests=["last digit"], by="region", rng=3, workers=1)
+    t = res.table
+    assert t["region"].tolist() == sorted(t["region"].tolist())
+    assert len(t) == 3 and t["n"].sum() == 1500
+    # Each region's p-value is that of the test on the region alone (closed-form null).
+    key, sub = next(iter(sims[0].election.groups("region")))
+    direct = es.last_digit_test(sub.counts(sub.default_party))
+    assert t["pvalue"].iloc[0] == pytest.approx(direct.pvalue, rel=1e-12)
+    with pytest.raises(KeyError, match="not a region level"):
+        es.screen(sims[0], tests=["last digit"], by="oblast", workers=1)
+
+
+def test_interval_tests_have_no_made_up_decision(sims):
+    res = es.screen(sims[:1], tests=["excess votes"], rng=1, workers=1, n_resamples=50)
+    row = res.table.iloc[0]
+    assert np.isnan(row["pvalue"]) and row["reject"] is None
+    assert row["detected"] in (0.0, 1.0)
+
+
+def test_a_test_that_cannot_run_is_a_row_with_a_reason(sims):
+    frame = sims[0].election.data
+    e = es.Election.from_frame(frame, registered="registered", ballots_found="ballots_found",
+                               parties=["Leader", "Party 2", "Party 3"], name="no valid column")
+    with pytest.warns(es.ElectionStatsWarning, match="could not be computed"):
+        res = es.screen(e, tests=["percent zero or five", "last digit"], workers=1)
+    t = res.table.set_index("test")
+    assert t.loc["percent zero or five", "notes"].startswith("not computed")
+    assert np.isnan(t.loc["percent zero or five", "pvalue"])
+    assert np.isfinite(t.loc["last digit", "pvalue"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"tests": ["benford"]}, ValueError, "unknown test"),
+        ({"alpha": 1.5}, ValueError, "`alpha`"),
+        ({"n_resamples": 0}, ValueError, "`n_resamples`"),
+    ],
+)
+def test_bad_arguments(sims, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        es.screen(sims, workers=1, **kwargs)
+    with pytest.raises(TypeError, match="`elections`"):
+        es.screen([1, 2], workers=1)
+
+
+def test_screens_all_14_registered_data_sets_in_one_call(data_home):
+    names = es.datasets.list()["name"].tolist()
+    assert len(names) == 14
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", es.ElectionStatsWarning)
+        res = es.screen("all", tests=["zero or five"], rng=0, data_home=data_home)
+    t = res.table
+    assert t["election"].tolist() == names
+    assert t["pvalue"].notna().all(), t.loc[t["pvalue"].isna(), ["election", "notes"]]
+    assert (t["n"] > 1000).all()
