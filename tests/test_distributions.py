@@ -420,7 +420,7 @@ class TestFingerprint:
         assert corner(pl) < 0.001
 
     def test_empty_election_warns(self):
-        e = make_election(simulate_frame(10).iloc[:0])
+        e = make_election(simulate_frame(10)).subset(np.zeros(10, dtype=bool))  # from_frame refuses 0 rows
         with pytest.warns(es.SmallSampleWarning, match="fingerprint: only 0 station"):
             fp = dist.fingerprint(e, party="A")
         assert fp.n == 0 and fp.total_weight == 0
