@@ -190,9 +190,9 @@ def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resam
         sub = full.set_index(["group", "column"]).loc[top].reset_index()
         sub = sub[long.columns]
         if hasattr(table, "table"):  # the table keeps its wide layout beside the long one
-            from .forensics import _wide
+            from .forensics import wide_table
 
-            hm = dataclasses.replace(table, long=sub, table=_wide(sub))
+            hm = dataclasses.replace(table, long=sub, table=wide_table(sub))
         else:
             hm = dataclasses.replace(table, long=sub)
         hax = hm.plot()

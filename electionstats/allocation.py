@@ -143,7 +143,7 @@ _TIES = ("raise", "order", "report")
 _ONE = Fraction(1)
 _ZERO = Fraction(0)
 # int64 head-room for exact cross-multiplication (products stay below 2**62).
-_INT_LIMIT = 2**62
+INT_LIMIT = 2**62
 # Float quotients v / d are correctly rounded (hence order-preserving) when v < 2**53.
 _FLOAT_EXACT = 2**53
 
@@ -478,7 +478,7 @@ def tie_rank_of(tie_order: Iterable[Hashable] | None, labels: tuple) -> np.ndarr
     return np.array([pos[p] for p in labels], dtype=np.int64)
 
 
-class _Resolved(NamedTuple):
+class Resolved(NamedTuple):
     """Validated arguments of one allocation (internal; a NamedTuple: cheap to build)."""
 
     parties: tuple
@@ -535,7 +535,7 @@ def base_totals(
     return {"valid": valid, "participants": part, "registered": registered}
 
 
-def _allocate_iv(votes: Any, seats: Any, *, parties: Any, **options: Any) -> _Resolved:
+def allocate_iv(votes: Any, seats: Any, *, parties: Any, **options: Any) -> Resolved:
     """Read ``votes`` into an int64 array (:func:`as_votes`) and check every option of
     :func:`allocate` (keywords, all of them, as in :func:`_options_iv`). One entry point
     for :func:`allocate`'s numpy path, the sweeps and :func:`minimal_shift`."""
@@ -589,7 +589,7 @@ def _options_iv(
     invalid: Any,
     participants: Any,
     registered: Any,
-) -> _Resolved:
+) -> Resolved:
     """Check every option of :func:`allocate` given the checked votes ``v`` (list or int64
     array) and their ``total``; a preset's values fill the options left as None.
 
@@ -670,12 +670,12 @@ def _options_iv(
         raise ValueError(f"`threshold_base={base!r}` needs {need} (the threshold is a share of it).")
     if total == 0:
         raise ValueError("`votes` are all zero: there is nothing to allocate.")
-    if total >= _FLOAT_EXACT or total * (seats + len(v) + 1) * 10 >= _INT_LIMIT:
+    if total >= _FLOAT_EXACT or total * (seats + len(v) + 1) * 10 >= INT_LIMIT:
         raise ValueError(
             f"{seats:,} seats and {total:,} votes are too many for exact 64-bit arithmetic "
             "(votes x (seats + parties) must stay below 4.6e17)."
         )
-    return _Resolved(
+    return Resolved(
         labels, v, seats, method_, t, base, int(base_total), at, mp, factor, min_seats, ties_, tie_rank,
         None if r is None else r.name, other,
         None if totals["participants"] is None else totals["participants"] - totals["valid"], reg,
@@ -690,7 +690,7 @@ def _options_iv(
 def passes_threshold(v: np.ndarray, t: Fraction, base_total: Any, *, inclusive: bool) -> np.ndarray:
     """Exact test ``v / base >= t`` (or ``>``) for every party; ``base_total`` may be a Fraction."""
     need = min_votes_to_pass(t, base_total, inclusive=inclusive)
-    if need > _INT_LIMIT:  # more than any int64 vote count
+    if need > INT_LIMIT:  # more than any int64 vote count
         return np.zeros(np.shape(v), dtype=bool)
     return np.asarray(v) >= need
 
@@ -1194,7 +1194,7 @@ def allocate(
 
 
 def _finish(
-    r: _Resolved,
+    r: Resolved,
     seats: Sequence[int],
     passed: Sequence[int],
     admitted: Sequence[int],
@@ -1593,7 +1593,7 @@ def _allocate_batch(
 def allocate_rows(
     v: np.ndarray,
     passed: np.ndarray,
-    rules: Rules | _Resolved,
+    rules: Rules | Resolved,
     *,
     ties: str = "report",
     tie_rank: np.ndarray | None = None,

@@ -81,7 +81,7 @@ _NULLS = ("size-aware", "montecarlo", "bootstrap")
 TURNOUT_PREFERENCE = ("ballots_found", "ballots_issued")
 
 
-def _wide(long: pd.DataFrame) -> pd.DataFrame:
+def wide_table(long: pd.DataFrame) -> pd.DataFrame:
     """The toolkit's layout: one row per group and column, five columns per statistic."""
     keys = ["level", "group", "column"]
     if long.empty:
@@ -595,5 +595,5 @@ def basic_forensics(
                     }
                 )
     long = adjust_pvalues(pd.DataFrame(rows), method=p_adjust, alpha=alpha)
-    return ForensicsTable(table=_wide(long), long=long, p_adjust=p_adjust, alpha=alpha,
+    return ForensicsTable(table=wide_table(long), long=long, p_adjust=p_adjust, alpha=alpha,
                           n_resamples=b, null=null)

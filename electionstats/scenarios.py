@@ -39,7 +39,7 @@ from .allocation import (
     min_votes_to_pass,
     tie_rank_of,
 )
-from .sensitivity import _pass_rows
+from .sensitivity import pass_rows
 
 __all__ = [
     "Scenario",
@@ -420,7 +420,7 @@ def scenario_seats(
     for sc in items:
         v = sc.sample_votes(n_resamples if sc.is_range else 1, rng=gen)
         base_total = _base_total(sc, r)
-        passed = _pass_rows(v, r.threshold, base_total, r.at_threshold == "pass")
+        passed = pass_rows(v, r.threshold, base_total, r.at_threshold == "pass")
         s, _, tie = allocate_rows(v, passed, r, ties="order" if rank is not None else "report", tie_rank=rank)
         seats_by[sc.name], pass_by[sc.name] = s, passed
         exact_rows = None if bounds is None else bounds.table[bounds.table["scenario"] == sc.name]
@@ -898,7 +898,7 @@ def _seats_of(sc: Scenario, r: Rules, v: np.ndarray, rank: np.ndarray | None) ->
     """Exact seats of one whole-vote vector, or None when it breaks a claim or ties."""
     if not sc._satisfies(v[None, :])[0] or int(v.sum()) != sc.valid:
         return None
-    passed = _pass_rows(v[None, :], r.threshold, _base_total(sc, r), r.at_threshold == "pass")
+    passed = pass_rows(v[None, :], r.threshold, _base_total(sc, r), r.at_threshold == "pass")
     s, _, tie = allocate_rows(v[None, :], passed, r, ties="order" if rank is not None else "report", tie_rank=rank)
     if tie[0]:
         return None
@@ -1084,7 +1084,7 @@ def _bound_row(sc: Scenario, party: str, lo: int, hi: int, w_lo: Any, w_hi: Any)
 
 def _seats_point(sc: Scenario, r: Rules, rank: np.ndarray | None) -> np.ndarray:
     v = np.array(sc.votes, dtype=np.int64)[None, :]
-    passed = _pass_rows(v, r.threshold, _base_total(sc, r), r.at_threshold == "pass")
+    passed = pass_rows(v, r.threshold, _base_total(sc, r), r.at_threshold == "pass")
     s, _, _ = allocate_rows(v, passed, r, ties="order" if rank is not None else "report", tie_rank=rank)
     return s[0]
 

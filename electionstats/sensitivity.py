@@ -22,14 +22,14 @@ import pandas as pd
 from ._citations import cite as _cite
 from ._results import Summary, TableResult
 from .allocation import (
-    _INT_LIMIT,
-    _allocate_iv,
-    _Resolved,
+    INT_LIMIT,
+    Resolved,
+    allocate_iv,
+    allocate_rows,
     base_totals,
     canonical_method,
     check_base,
     check_threshold,
-    allocate_rows,
     get_rules,
     passes_threshold,
 )
@@ -171,7 +171,7 @@ def _pass_matrix(v: np.ndarray, thresholds: Sequence[Fraction], base: Fraction, 
 
 
 def _allocate_grid(
-    v: np.ndarray, r: _Resolved, method: str, passed: np.ndarray
+    v: np.ndarray, r: Resolved, method: str, passed: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Allocate every row of the pass matrix, each distinct row once."""
     uniq, inverse = np.unique(passed, axis=0, return_inverse=True)
@@ -184,7 +184,7 @@ def _allocate_grid(
 
 
 def _tidy(
-    r: _Resolved, method: str, base: str, base_total: Fraction, xname: str, xs: Sequence[Fraction],
+    r: Resolved, method: str, base: str, base_total: Fraction, xname: str, xs: Sequence[Fraction],
     passed: np.ndarray, seats: np.ndarray, admitted: np.ndarray, tie: np.ndarray,
 ) -> pd.DataFrame:
     n = len(r.parties)
@@ -207,10 +207,10 @@ def _tidy(
 
 def _common_iv(
     votes: Any, seats: Any, kw: dict[str, Any], methods: Any, bases: Any
-) -> tuple[_Resolved, list[str], list[str]]:
+) -> tuple[Resolved, list[str], list[str]]:
     """Validate the options shared by the sweeps; ties are reported unless ordered."""
     ties = kw.pop("ties")
-    r = _allocate_iv(
+    r = allocate_iv(
         votes, seats, method=None, threshold=None, threshold_base="valid",
         ties="report" if ties in (None, "raise") else ties, **kw,
     )
@@ -541,7 +541,7 @@ def minimal_shift(
     """
     if target not in _TARGETS:
         raise ValueError(f"`target` must be one of {_TARGETS} (got {target!r}).")
-    r = _allocate_iv(
+    r = allocate_iv(
         votes, seats, rules=rules, parties=parties, method=method, threshold=threshold,
         threshold_base=threshold_base, at_threshold=at_threshold, min_parties=min_parties,
         runner_up_factor=runner_up_factor, runner_up_min_seats=runner_up_min_seats,
@@ -561,7 +561,7 @@ def minimal_shift(
     inclusive = r.at_threshold == "pass"
 
     def outcome(mat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        passed = _pass_rows(mat, r.threshold, r.base_total, inclusive)
+        passed = pass_rows(mat, r.threshold, r.base_total, inclusive)
         s, _, tie = allocate_rows(mat, passed, r, ties=r.ties, tie_rank=r.tie_rank)
         return s, passed, tie
 
@@ -644,10 +644,10 @@ def minimal_shift(
     )
 
 
-def _pass_rows(mat: np.ndarray, t: Fraction, base_total: int, inclusive: bool) -> np.ndarray:
+def pass_rows(mat: np.ndarray, t: Fraction, base_total: int, inclusive: bool) -> np.ndarray:
     """Exact threshold test for a matrix of votes with one base."""
     rhs = t.numerator * base_total
-    if int(mat.max()) * t.denominator < _INT_LIMIT and rhs < _INT_LIMIT:
+    if int(mat.max()) * t.denominator < INT_LIMIT and rhs < INT_LIMIT:
         lhs = mat * t.denominator
         return lhs >= rhs if inclusive else lhs > rhs
     return np.array([passes_threshold(row, t, base_total, inclusive=inclusive) for row in mat])

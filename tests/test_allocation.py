@@ -506,7 +506,7 @@ def test_result_has_every_dataclass_field():
 
 # ---------------------------------------------------------------------------------------
 # Issue 9: one root cause, one test (input handling shared by allocate, the sweeps and
-# minimal_shift through as_votes / _allocate_iv)
+# minimal_shift through as_votes / allocate_iv)
 # ---------------------------------------------------------------------------------------
 
 from electionstats.sensitivity import minimal_shift, threshold_sweep  # noqa: E402

@@ -165,7 +165,7 @@ def test_report_section():
 
 from electionstats.allocation import Rules, allocate_rows  # noqa: E402
 from electionstats.scenarios import Scenario, scenario_bounds  # noqa: E402
-from electionstats.sensitivity import _pass_rows  # noqa: E402
+from electionstats.sensitivity import pass_rows  # noqa: E402
 
 TOY_RULES = Rules(name="toy", seats=10, method="hare", threshold=Fraction(1, 10), threshold_base="participants",
                   min_parties=2, runner_up_factor=Fraction(7, 10), runner_up_min_seats=2)
@@ -179,7 +179,7 @@ def _brute_bounds(sc, rules):
     g = g[g.sum(1) <= V]
     v = np.c_[g, V - g.sum(1)].astype(np.int64)
     v = v[sc._satisfies(v)]
-    passed = _pass_rows(v, rules.threshold, sc.participants, True)
+    passed = pass_rows(v, rules.threshold, sc.participants, True)
     s, _, tie = allocate_rows(v, passed, rules, ties="report")
     s = s[~tie]
     return s.min(0).tolist(), s.max(0).tolist()
@@ -207,7 +207,7 @@ def test_exact_bounds_match_brute_force(bounds, participants, invalid, base):
         for col, want in (("votes_at_min", row["seats_min"]), ("votes_at_max", row["seats_max"])):
             v = np.array(row[col])[None, :]
             assert sc._satisfies(v)[0] and v.sum() == sc.valid
-            s, _, _ = allocate_rows(v, _pass_rows(v, TOY_RULES.threshold, sc.participants, True), TOY_RULES)
+            s, _, _ = allocate_rows(v, pass_rows(v, TOY_RULES.threshold, sc.participants, True), TOY_RULES)
             assert s[0, j] == want
 
 
