@@ -11,15 +11,19 @@ rows, and how to fix it):
 - :func:`check_probability_array` (p-values in [0, 1], NaN refused with positions),
 - :func:`check_count_array` (non-negative integers; booleans, text, fractions, NaN and
   values above 2**53 refused with positions, checked before any float conversion),
-- :func:`check_option` (an option string among the allowed ones).
+- :func:`check_option` (an option string among the allowed ones),
+- :func:`renamed_parameters` (a decorator that keeps an old keyword name working for one
+  release with a ``DeprecationWarning``).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
-from collections.abc import Iterable, Sequence
-from typing import Any
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +41,7 @@ __all__ = [
     "check_probability_array",
     "check_real",
     "check_rng",
+    "renamed_parameters",
 ]
 
 #: The one default number of Monte Carlo or bootstrap replicates.
@@ -45,6 +50,7 @@ DEFAULT_N_RESAMPLES = 1000
 EXACT_INTEGER_LIMIT = 2**53
 ALTERNATIVES = ("two-sided", "greater", "less")
 _MAX_SHOWN = 5
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _where(positions: np.ndarray, labels: Sequence[Any] | None = None) -> str:
@@ -374,3 +380,60 @@ def check_probability_array(p: Any, name: str = "pvalues") -> np.ndarray:
             f"{positions(out)} do not."
         )
     return values
+
+
+def renamed_parameters(**old_to_new: str) -> Callable[[_F], _F]:
+    """Keep old keyword names of a function working for one release.
+
+    ``@renamed_parameters(n_boot="n_resamples")`` lets callers still write
+    ``f(x, n_boot=200)``: the value is passed on as ``n_resamples=200`` with a
+    ``DeprecationWarning`` that names the new keyword (pointing at the caller's line).
+    Giving both names is a ``TypeError``. The decorated function's signature and
+    docstring are those of the function (only the new names appear).
+
+    Parameters
+    ----------
+    **old_to_new : str
+        Old keyword name -> new keyword name.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> @renamed_parameters(n_boot="n_resamples")
+    ... def f(x, *, n_resamples=1000):
+    ...     return n_resamples
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     f(1, n_boot=200)
+    200
+    >>> str(caught[0].message)
+    '`n_boot` is deprecated and will be removed in the next release; use `n_resamples=`.'
+    """
+    for old, new in old_to_new.items():
+        if not isinstance(new, str) or old == new:
+            raise ValueError(f"renamed_parameters: {old!r} must map to a different name.")
+
+    def decorate(func: _F) -> _F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            for old, new in old_to_new.items():
+                if old not in kwargs:
+                    continue
+                if new in kwargs:
+                    raise TypeError(
+                        f"{func.__name__}() got both `{old}` (deprecated) and `{new}`; "
+                        f"pass only `{new}=`."
+                    )
+                warnings.warn(
+                    f"`{old}` is deprecated and will be removed in the next release; "
+                    f"use `{new}=`.",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+            return func(*args, **kwargs)
+
+        wrapper.__renamed_parameters__ = dict(old_to_new)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -166,3 +166,19 @@ def test_errors_module_is_public_and_compatible():
     for cls in (es.ElectionDataError, es.DatasetChecksumError, es.AllocationTieError):
         assert issubclass(cls, es.errors.ElectionStatsError) and issubclass(cls, ValueError)
     assert es.warnings.DataQualityWarning is es.DataQualityWarning
+
+
+# -- one deprecation helper for renamed keywords (issue 8.4) -----------------------------
+def test_renamed_parameters_warns_maps_and_refuses_both():
+    from electionstats._args import renamed_parameters
+
+    @renamed_parameters(n_boot="n_resamples")
+    def f(x, *, n_resamples=1000):
+        return x, n_resamples
+
+    with pytest.warns(DeprecationWarning, match=r"`n_boot` is deprecated.*use `n_resamples=`") as rec:
+        assert f(1, n_boot=7) == (1, 7)
+    assert rec[0].filename == __file__  # points at the caller's line
+    assert f(1, n_resamples=5) == (1, 5)
+    with pytest.raises(TypeError, match="got both `n_boot` \\(deprecated\\) and `n_resamples`"):
+        f(1, n_boot=3, n_resamples=4)
