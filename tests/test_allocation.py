@@ -18,6 +18,12 @@ from electionstats.allocation import (
     get_rules,
     passes_threshold,
 )
+from results.published import (
+    KAZAKHSTAN_2016,
+    KAZAKHSTAN_2021_QUOTA,
+    KAZAKHSTAN_2021_REMAINDERS,
+    KAZAKHSTAN_2021_SEATS,
+)
 
 # CEC final results, 10 January 2021 Majilis (The Astana Times, 12 January 2021; almaty.tv).
 KZ2021 = {
@@ -100,12 +106,12 @@ def ours(votes, seats, method, threshold=0):
 
 def test_kazakhstan_2021_official_seats():
     res = allocate(KZ2021, rules="kazakhstan-2021", participants=KZ2021_PARTICIPANTS)
-    assert res.seats.to_dict() == {"Nur Otan": 76, "Ak Zhol": 12, "People's Party": 10, "Auyl": 0, "Adal": 0}
+    assert res.seats.to_dict() == KAZAKHSTAN_2021_SEATS
     assert res.passed == ["Nur Otan", "Ak Zhol", "People's Party"]
     # hand computation (METHODS.md C16): quota 6,599,921 / 98, remainders .44 / .77 / .79
-    assert res.quota == Fraction(6_599_921, 98)
+    assert res.quota == KAZAKHSTAN_2021_QUOTA
     rem = res.table["remainder"].to_numpy()[:3]
-    np.testing.assert_allclose(rem, [0.442014, 0.772435, 0.785551], atol=1e-6)
+    np.testing.assert_allclose(rem, KAZAKHSTAN_2021_REMAINDERS, atol=1e-6)
     assert res.table["status"].tolist()[3:] == ["below threshold", "below threshold"]
 
 
@@ -120,8 +126,9 @@ def test_kazakhstan_2021_other_methods():
 
 def test_kazakhstan_2016_percentages():
     # 2016: 82.20 / 7.18 / 7.14 % of party votes (Wikipedia) -> 84 / 7 / 7
-    res = allocate({"Nur Otan": 8220, "Ak Zhol": 718, "Communists": 714}, rules="kazakhstan-2016", invalid=0)
-    assert res.seats.tolist() == [84, 7, 7]
+    votes, seats = KAZAKHSTAN_2016
+    res = allocate(votes, rules="kazakhstan-2016", invalid=0)
+    assert res.seats.tolist() == seats
 
 
 @pytest.mark.parametrize("base", ["valid", "participants"])

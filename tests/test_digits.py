@@ -26,6 +26,7 @@ from electionstats.digits import (
     second_digits,
     zero_five_test,
 )
+from results.published import BENFORD_SECOND_DIGIT, EFT_RUSSIA_2011_UNITED_RUSSIA
 
 # ----------------------------------------------------------------------------- digits
 
@@ -52,10 +53,11 @@ def test_reference_distributions_from_formulas():
     assert p1.sum() == pytest.approx(1, abs=1e-15)
     assert p2.sum() == pytest.approx(1, abs=1e-15)
     # METHODS.md B1 / C19: E[d2] = 4.1874, P(d2 in {0,5}) = 0.2164, P(d2 = 0) = .11968
-    assert p2 @ np.arange(10) == pytest.approx(4.1874, abs=5e-5)
-    assert p2[0] + p2[5] == pytest.approx(0.2164, abs=5e-5)
-    assert p2[0] == pytest.approx(0.11968, abs=5e-6)
-    assert ((np.arange(10) - 4.1874) ** 2) @ p2 == pytest.approx(8.254, abs=1e-3)
+    b = BENFORD_SECOND_DIGIT
+    assert p2 @ np.arange(10) == pytest.approx(b["mean"], abs=5e-5)
+    assert p2[0] + p2[5] == pytest.approx(b["p05"], abs=5e-5)
+    assert p2[0] == pytest.approx(b["p0"], abs=5e-6)
+    assert ((np.arange(10) - b["mean"]) ** 2) @ p2 == pytest.approx(b["var"], abs=1e-3)
 
 
 # ----------------------------------------------------------------------------- hand values
@@ -164,9 +166,10 @@ def test_agrees_with_benford_py(source):
 def test_russia_2011_united_russia(load_dataset):
     e = load_dataset("russia-2011-duma")
     ur = e.counts("United Russia")
-    assert round(second_digit_test(ur).statistic, 4) == 4.2370
-    assert round(last_digit_test(ur, statistic="mean").statistic, 4) == 4.4759
-    assert round(zero_five_test(ur).statistic, 4) == 0.2018
+    eft = EFT_RUSSIA_2011_UNITED_RUSSIA
+    assert round(second_digit_test(ur).statistic, 4) == eft["_2BL"]
+    assert round(last_digit_test(ur, statistic="mean").statistic, 4) == eft["LastC"]
+    assert round(zero_five_test(ur).statistic, 4) == eft["C05s"]
 
 
 # ----------------------------------------------------------------------------- guardrails

@@ -13,6 +13,11 @@ from scipy import stats
 import electionstats as es
 from electionstats import distributions as dist
 from electionstats._montecarlo import monte_carlo_pvalue
+from results.published import (
+    KOBAK_INTEGER_EXCESS,
+    KOBAK_OBSERVED_2011,
+    KOBAK_WEIGHTED_EXCESS_2011,
+)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -83,17 +88,17 @@ class TestIntegerPercentage:
         # METHODS.md C5: 17,803 / 9,708 / 9,216 of 86,718 stations (deterministic).
         e = load_dataset("russia-2011-duma")
         r = dist.integer_percentage_test(e, histograms=False)
-        assert r.n == 86_718
-        assert r.observed == 17_803
-        assert r.observed_share == 9_708
-        assert r.observed_turnout == 9_216
+        k = KOBAK_OBSERVED_2011
+        assert r.n == k["n"]
+        assert r.observed == k["either"]
+        assert r.observed_share == k["leader"]
+        assert r.observed_turnout == k["turnout"]
         assert r.n_excluded + r.n == e.n_stations
         assert "registered < 100" in r.excluded_reason
 
     @pytest.mark.parametrize(
         ("name", "published", "published_sd"),
-        [("russia-2011-duma", (1003.5, 767.1, 449.3), 113.1),
-         ("russia-2012-president", (1159.6, 734.6, 634.6), 116.3)],
+        [(name, *value) for name, value in KOBAK_INTEGER_EXCESS.items()],
     )
     def test_published_excess_reproduced(self, load_dataset, name, published, published_sd):
         # METHODS.md C3: the authors' excess is observed minus the mean of 1,000 simulated
@@ -112,8 +117,7 @@ class TestIntegerPercentage:
         # METHODS.md C4, 2011: weighted excess at integer stations (either), authors' 1,000
         # replicates, so their means carry an MC error of about sd / sqrt(1000).
         e = load_dataset("russia-2011-duma")
-        for weights, published in (("registered", 1_591_128), ("ballots", 1_257_913),
-                                   ("votes", 945_253)):
+        for weights, published in KOBAK_WEIGHTED_EXCESS_2011.items():
             r = dist.integer_percentage_test(e, weights=weights, histograms=False)
             assert abs(r.excess - published) < 4 * r.null_sd / np.sqrt(1000), weights
             assert 40_000 < r.null_sd < 200_000

@@ -8,6 +8,11 @@ import pytest
 
 import electionstats as es
 from electionstats.forensics import STATISTICS, ForensicsTable, basic_forensics
+from results.published import (
+    EFT_ALBANIA_BERAT_INTERVALS,
+    EFT_ALBANIA_TURNOUT,
+    EFT_RUSSIA_2011_UNITED_RUSSIA,
+)
 
 
 @pytest.fixture(scope="module")
@@ -16,16 +21,7 @@ def albania_table(load_dataset):
     return basic_forensics(e, ["Turnout", "C035"], by="prefecture", n_resamples=300, rng=1)
 
 
-@pytest.mark.parametrize(
-    ("prefecture", "expected"),
-    [
-        # EFToolkit README, inst/figures/EFT_table.png (METHODS.md C1), Turnout rows
-        ("BERAT", {"_2BL": 4.244, "P05s": 0.197, "C05s": 0.217, "Skew": 0.261, "Kurt": 3.474,
-                   "DipT": 0.651, "n": 300}),
-        ("DIBER", {"_2BL": 4.167, "P05s": 0.221, "C05s": 0.225, "Skew": 1.685, "Kurt": 4.954,
-                   "DipT": 0.0, "n": 258}),
-    ],
-)
+@pytest.mark.parametrize(("prefecture", "expected"), EFT_ALBANIA_TURNOUT.items())
 def test_albania_matches_the_toolkit(albania_table, prefecture, expected):
     wide = albania_table.to_frame()
     row = wide[(wide["group"] == prefecture) & (wide["column"] == "Turnout")].iloc[0]
@@ -37,10 +33,11 @@ def test_albania_intervals_are_near_the_toolkit(albania_table):
     # EFT's own intervals (R = 100, METHODS.md C2) are stochastic: loose bounds only
     wide = albania_table.to_frame().set_index(["group", "column"])
     berat = wide.loc[("BERAT", "Turnout")]
-    assert berat["_2BL_low"] == pytest.approx(3.92, abs=0.15)
-    assert berat["_2BL_high"] == pytest.approx(4.561, abs=0.15)
-    assert berat["Kurt_low"] == pytest.approx(2.265, abs=0.5)
-    assert berat["Skew_low"] < 0.261 < berat["Skew_high"]
+    eft = EFT_ALBANIA_BERAT_INTERVALS
+    assert berat["_2BL_low"] == pytest.approx(eft["_2BL"][0], abs=0.15)
+    assert berat["_2BL_high"] == pytest.approx(eft["_2BL"][1], abs=0.15)
+    assert berat["Kurt_low"] == pytest.approx(eft["Kurt"][0], abs=0.5)
+    assert berat["Skew_low"] < EFT_ALBANIA_TURNOUT["BERAT"]["Skew"] < berat["Skew_high"]
 
 
 def test_table_structure_and_adjustment(albania_table):
@@ -64,10 +61,9 @@ def test_russia_leader_values(load_dataset):
     e = load_dataset("russia-2011-duma")
     table = basic_forensics(e, ["United Russia"], n_resamples=20, rng=0).to_frame()
     row = table.iloc[0]
-    assert round(float(row["_2BL"]), 4) == 4.2370
-    assert round(float(row["LastC"]), 4) == 4.4759
-    assert round(float(row["C05s"]), 4) == 0.2018
-    assert row["_2BL_low"] < 4.2370 < row["_2BL_high"]
+    for key, value in EFT_RUSSIA_2011_UNITED_RUSSIA.items():
+        assert round(float(row[key]), 4) == value, key
+    assert row["_2BL_low"] < EFT_RUSSIA_2011_UNITED_RUSSIA["_2BL"] < row["_2BL_high"]
 
 
 def _simulated(rng, n=600, fraud=0.0):

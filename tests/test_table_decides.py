@@ -15,8 +15,8 @@ import pytest
 import electionstats as es
 from electionstats.election import BASE_PREFERENCE, TURNOUT_PREFERENCE
 
-N_TIK_2011 = 2746  # distinct (region, tik) pairs in Kobak's 2011 file
-PKW_TURNOUT_R1 = 0.6452  # PKW: 64.51 % (ballots taken from the urns / registered)
+from results.published import PKW_TURNOUT_2020_R1 as PKW_TURNOUT_R1
+from results.published import RUSSIA_2011_TIKS as N_TIK_2011
 
 
 # -- small tables built here -----------------------------------------------------------
