@@ -131,9 +131,13 @@ def fetch(name: str, *, data_home: str | os.PathLike | None = None) -> Path:
     except ValueError as err:  # pooch reports a hash mismatch as ValueError
         raise DatasetChecksumError(f"download of dataset {name!r} failed its checksum: {err}") from err
     except OSError as err:  # no network (requests errors are OSErrors), read-only folder
-        looked = ", ".join(str(p) for p in candidates) or "no data folder (data_home unset)"
+        looked = (
+            f"is not in {', '.join(str(p) for p in candidates)}"
+            if candidates
+            else "was not found (no data folder: data_home and ELECTIONSTATS_DATA are unset)"
+        )
         raise FileNotFoundError(
-            f"dataset {name!r} is not in {looked}, and downloading it from {entry['url']} "
+            f"dataset {name!r} {looked}, and downloading it from {entry['url']} "
             f"into {target} failed ({type(err).__name__}: {err}). Offline, put the file "
             f"{entry['file']!r} in <data_home>/{entry['folder']}/ and pass data_home= or set "
             "ELECTIONSTATS_DATA."

@@ -1,30 +1,11 @@
-"""Shared fixtures: the real datasets, loaded once per session (``data_home`` is in the root
-conftest: it skips with one reason when the data are absent)."""
+"""Shared fixtures of the tests (the real data sets, ``data_home`` and ``load_dataset``, are
+in the root conftest: they skip with one reason when the data are absent)."""
 
 from __future__ import annotations
 
-import os
 import warnings
-from pathlib import Path
 
 import pytest
-
-_CACHE: dict[str, object] = {}
-
-
-@pytest.fixture(scope="session")
-def load_dataset(data_home):
-    """``load_dataset(name)`` -> Election, cached for the session; DataQualityWarnings ignored."""
-    import electionstats as es
-
-    def load(name: str):
-        if name not in _CACHE:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", es.DataQualityWarning)
-                _CACHE[name] = es.datasets.load(name, data_home=data_home)
-        return _CACHE[name]
-
-    return load
 
 
 @pytest.fixture(autouse=True)
