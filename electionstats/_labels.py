@@ -18,6 +18,7 @@ import pandas as pd
 
 __all__ = [
     "TERMS",
+    "count_words",
     "explain",
     "glossary_rows",
     "humanize",
@@ -245,3 +246,18 @@ def region_label(name: Any) -> str:
     if not _CYRILLIC.search(text):
         return text
     return f"{transliterate(text)} ({text})"
+
+
+def count_words(expr: Any) -> str:
+    """A count column or a sum of them in words (party names kept as they are).
+
+    Examples
+    --------
+    >>> count_words("valid+invalid"), count_words("ballots_issued/registered")
+    ('valid ballots + invalid ballots', 'ballots issued / registered voters')
+    """
+    sides = []
+    for side in str(expr).split("/"):
+        parts = [p.strip() for p in side.split("+")]
+        sides.append(" + ".join(TERMS[p][0].lower() if p in TERMS else p for p in parts))
+    return " / ".join(sides)

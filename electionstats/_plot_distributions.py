@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ._labels import count_words
 from ._plotutil import get_ax
 
 __all__ = [
@@ -18,6 +19,16 @@ __all__ = [
     "plot_fingerprint",
     "plot_integer_percentages",
 ]
+
+
+def _turnout_label(result: Any) -> str:
+    """``'Turnout: ballots issued / registered voters (%)'`` (words, not column names)."""
+    return f"Turnout: {count_words(result.turnout_definition)} (%)"
+
+
+def _share_label(result: Any, what: str = "Share") -> str:
+    """``'Share: A / valid ballots (%)'``."""
+    return f"{what}: {count_words(result.share_definition)} (%)"
 
 
 def _title(result: Any, text: str) -> str:
@@ -71,7 +82,9 @@ def plot_fingerprint(
     ...                            valid=["A", "B"], parties=["A", "B"])
     >>> ax = plot_fingerprint(es.distributions.fingerprint(e, party="A"))
     >>> ax.get_xlabel()
-    'Turnout, ballots_issued/registered (%)'
+    'Turnout: ballots issued / registered voters (%)'
+    >>> ax.get_ylabel()
+    'Share: A / valid ballots (%)'
     """
     from matplotlib.colors import LogNorm
 
@@ -85,8 +98,8 @@ def plot_fingerprint(
     mesh = ax.pcolormesh(te, se, shown.T, cmap=cmap, norm=norm, **kwargs)
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
-    ax.set_xlabel(f"Turnout, {result.turnout_definition} (%)")
-    ax.set_ylabel(f"Share, {result.share_definition} (%)")
+    ax.set_xlabel(_turnout_label(result))
+    ax.set_ylabel(_share_label(result))
     unit = "stations" if result.weights == "stations" else f"{result.weights} (weight)"
     cbar = ax.figure.colorbar(mesh, ax=ax, pad=0.02 if not marginals else 0.27, shrink=0.8)
     cbar.set_label(f"{unit} per {result.bin_width * 100:g} x {result.bin_width * 100:g} pp bin")
@@ -150,11 +163,11 @@ def plot_cumulative_votes(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
     ax.axvline(result.high_turnout * 100, color="0.7", lw=0.8, ls="--")
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)
-    ax.set_xlabel(f"Turnout, {result.turnout_definition} (%)")
+    ax.set_xlabel(_turnout_label(result))
     ax.set_ylabel("Cumulative share of the votes (%)")
     ax.legend(loc="upper left", fontsize=8, title=f"n = {result.n:,} stations",
               title_fontsize=8)
-    ax.set_title(_title(result, f"{result.statistic:.1%} of {result.party}'s votes at "
+    ax.set_title(_title(result, f"{result.estimate:.1%} of {result.party}'s votes at "
                                 f"turnout >= {result.high_turnout:.0%}"), fontsize=10)
     return ax
 
@@ -204,7 +217,7 @@ def plot_integer_percentages(
     >>> r = es.distributions.integer_percentage_test(e, party="A", n_resamples=50, rng=0)
     >>> ax = plot_integer_percentages(r, dimension="turnout")
     >>> ax.get_xlabel()
-    'Turnout, ballots_issued/registered (%)'
+    'Turnout: ballots issued / registered voters (%)'
     """
     if dimension not in ("share", "turnout"):
         raise ValueError(f"`dimension` must be 'share' or 'turnout' (got {dimension!r}).")
@@ -232,8 +245,7 @@ def plot_integer_percentages(
         xlim = (max(0.0, centers[nz[0]] - 1), min(100.0, centers[nz[-1]] + 1))
     if xlim is not None:
         ax.set_xlim(*xlim)
-    label = (f"Turnout, {result.turnout_definition} (%)" if j == 0
-             else f"Result, {result.share_definition} (%)")
+    label = _turnout_label(result) if j == 0 else _share_label(result, "Result")
     ax.set_xlabel(label)
     unit = "stations" if result.weights == "stations" else f"{result.weights} (weight)"
     ax.set_ylabel(f"{unit} per {2 * result.tolerance:g}-point bin")
@@ -284,7 +296,7 @@ def plot_excess_votes(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
     ...                            valid=["A", "B"], parties=["A", "B"])
     >>> ax = plot_excess_votes(es.distributions.excess_votes(e, party="A", n_resamples=0))
     >>> ax.get_xlabel()
-    'Turnout, ballots_issued/registered (%)'
+    'Turnout: ballots issued / registered voters (%)'
     """
     ax = get_ax(ax, figsize=(8, 4))
     x = np.asarray(result.bin_centers) * 100
@@ -302,7 +314,7 @@ def plot_excess_votes(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
     ax.axvline(result.official_turnout * 100, color="0.3", lw=1, ls="-.",
                label=f"official turnout {result.official_turnout:.1%}")
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"Turnout, {result.turnout_definition} (%)")
+    ax.set_xlabel(_turnout_label(result))
     ax.set_ylabel(f"Votes per {per}-point turnout bin")
     lo, hi = result.anomalous_votes_ci
     ci = f" ({lo:,.0f} to {hi:,.0f})" if np.isfinite(lo) else ""

@@ -169,8 +169,8 @@ class Interval:
     --------
     >>> ci = Interval(0.18, 0.22, 0.95)
     >>> low, high = ci
-    >>> ci.contains(0.2), str(ci)
-    (True, '[0.18, 0.22] (95 %)')
+    >>> ci.contains(0.2), str(ci), ci[0]
+    (True, '[0.18, 0.22] (95 %)', 0.18)
     >>> Interval.missing().computed
     False
     """
@@ -205,6 +205,13 @@ class Interval:
     def __iter__(self) -> Iterator[float]:
         yield self.low
         yield self.high
+
+    def __getitem__(self, index: Any) -> Any:
+        """``interval[0]`` is ``low``, ``interval[1]`` ``high`` (as the tuples it replaces)."""
+        return (self.low, self.high)[index]
+
+    def __len__(self) -> int:
+        return 2
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Interval):

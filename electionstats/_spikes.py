@@ -25,12 +25,26 @@ import pandas as pd
 from scipy import optimize, special, stats
 from scipy.ndimage import convolve1d
 
+from ._args import check_confidence_level, renamed_parameters
 from ._montecarlo import as_generator, batch_sizes, check_n_resamples, monte_carlo_pvalue
-from ._results import Result
+from ._results import Interval, TestResult, format_number
 from ._warnings import SmallSampleWarning
 from .election import Election
+from .errors import ElectionDataError
 
-__all__ = ["BetaBinomialMixture", "SpikesResult", "fit_betabinom_mixture", "spikes_test"]
+__all__ = [
+    "TURNOUT_PREFERENCE",
+    "BetaBinomialMixture",
+    "SpikesResult",
+    "fit_betabinom_mixture",
+    "spikes_test",
+]
+
+#: The ballot count the spikes test prefers as turnout numerator and share denominator
+#: when neither the call nor the data set names one (asked through
+#: :meth:`Election.resolve_turnout`): ballots counted (valid + invalid, which always hold
+#: the party's votes), else ballots found, ballots issued, valid ballots.
+TURNOUT_PREFERENCE = ("valid+invalid", "ballots_found", "ballots_issued", "valid")
 
 #: Bounds of log(alpha) and log(beta) in the mixture fit (Rozenas: [-3, 6]; widened so that
 #: tight components -- precision alpha + beta up to ~40,000 -- are not clipped).
@@ -475,7 +489,7 @@ def _null_statistics(dens: np.ndarray, bins: np.ndarray) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- the test
 @dataclasses.dataclass(frozen=True, eq=False)
-class SpikesResult(Result):
+class SpikesResult(TestResult):
     """Result of :func:`spikes_test` (Rozenas' resampled kernel density test).
 
     Unpacks to ``(statistic, pvalue)``. ``statistic`` is F, the estimated percentage of
@@ -485,7 +499,7 @@ class SpikesResult(Result):
     """
 
     party: str = ""
-    turnout_numerator: str = ""
+    turnout: str = ""
     n: int = 0
     n_excluded: int = 0
     excluded_reason: str = ""
@@ -494,7 +508,7 @@ class SpikesResult(Result):
     bandwidth: float = math.nan
     kde: str = "binned"
     n_flagged: int = 0
-    confidence_interval: tuple[float, float] = (math.nan, math.nan)
+    confidence_interval: Interval = dataclasses.field(default_factory=Interval.missing)
     confidence_level: float = 0.95
     null_mean: float = math.nan
     null_q95: float = math.nan
@@ -522,6 +536,44 @@ class SpikesResult(Result):
     )
 
     @property
+    def turnout_numerator(self) -> str:
+        """Deprecated name of :attr:`turnout`."""
+        warnings.warn(
+            "`turnout_numerator` is deprecated and will be removed in the next release; "
+            "read `turnout`.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.turnout
+
+    def _scalar_fields(self) -> dict[str, Any]:
+        out = super()._scalar_fields()
+        for name in ("turnout_mixture", "support_mixture"):
+            out.pop(name, None)
+        return out
+
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        words = " + ".join(p.replace("_", " ") for p in self.turnout.split("+"))
+        ci = self.confidence_interval
+        interval = (
+            f"{ci.low:.2f} to {ci.high:.2f} % ({format_number(ci.confidence_level, 'share', digits=0)})"
+            if ci.computed else format_number(float("nan"))
+        )
+        return [
+            ("Party", self.party),
+            ("Ballots counted as turnout", words),
+            ("Stations used", self.n),
+            ("Stations left out", self.n_excluded),
+            ("Estimated stations with coarse shares", f"{self.statistic:.2f} %"),
+            ("Interval", interval),
+            ("Same estimate in clean simulated elections (mean)", f"{self.null_mean:.2f} %"),
+            ("Clean simulated elections, 95th percentile", f"{self.null_q95:.2f} %"),
+            ("p-value", format_number(self.pvalue, "pvalue")),
+            ("Simulated elections", self.n_resamples),
+            ("Spikes flagged", self.n_flagged),
+        ]
+
+    @property
     def spikes(self) -> pd.DataFrame:
         """The flagged bins with a positive excess, largest first.
 
@@ -545,20 +597,6 @@ class SpikesResult(Result):
         return plot_spikes(self, ax=ax, **kwargs)
 
 
-def _default_numerator(election: Election) -> str:
-    roles = set(election.roles)
-    if {"valid", "invalid"} <= roles:
-        return "valid+invalid"
-    for role in ("ballots_found", "ballots_issued", "valid"):
-        if role in roles:
-            return role
-    raise ValueError(
-        "spikes_test needs a count of ballots per station (roles 'valid' and 'invalid', "
-        "'ballots_found', 'ballots_issued' or 'valid'); this election has roles "
-        f"{list(election.roles)}."
-    )
-
-
 def _is_int(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, np.integer))
 
@@ -566,7 +604,7 @@ def _is_int(value: Any) -> bool:
 def _spikes_iv(
     election: Any,
     party: Any,
-    turnout_numerator: Any,
+    turnout: Any,
     n_resamples: Any,
     bandwidth: Any,
     grid: Any,
@@ -584,22 +622,21 @@ def _spikes_iv(
             "spikes_test needs the 'registered' role (registered voters per station) for "
             f"the turnout model; this election has roles {list(election.roles)}."
         )
-    party = election.default_party if party is None else party
-    if party not in election.parties:
-        raise KeyError(f"`party`={party!r} not found; parties are {list(election.parties)}.")
-    if turnout_numerator is None:
-        turnout_numerator = _default_numerator(election)
-    elif not isinstance(turnout_numerator, str):
+    party = election.resolve_party(party)
+    if turnout is not None and not isinstance(turnout, str):
         raise TypeError(
-            f"`turnout_numerator` must be a role name such as 'valid+invalid' or None "
-            f"(got {turnout_numerator!r})."
+            f"`turnout` must be a role name such as 'valid+invalid' or None (got {turnout!r})."
         )
-    if turnout_numerator in election.parties:
+    # The table decides: the caller's, else the data set's declared turnout (Poland:
+    # ballots found, which include postal votes), else this test's preference.
+    try:
+        turnout = election.resolve_turnout(turnout, prefer=TURNOUT_PREFERENCE)
+    except ElectionDataError:
         raise ValueError(
-            f"`turnout_numerator`={turnout_numerator!r} is a party; use a ballot role such as "
-            "'valid+invalid', 'ballots_found' or 'ballots_issued'."
-        )
-    election.counts(turnout_numerator)  # raises a KeyError naming the choices
+            "spikes_test needs a count of ballots per station (roles 'valid' and 'invalid', "
+            "'ballots_found', 'ballots_issued' or 'valid'); this election has roles "
+            f"{list(election.roles)}; pass turnout= naming one."
+        ) from None
     n_resamples = check_n_resamples(n_resamples)
     if n_resamples < 2:
         raise ValueError(f"`n_resamples` must be at least 2 (got {n_resamples}).")
@@ -617,18 +654,15 @@ def _spikes_iv(
         raise ValueError(
             f"`max_components` must be an integer in [1, 10] (got {max_components!r})."
         )
-    if not isinstance(confidence_level, (float, int)) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level!r})."
-        )
-    return party, turnout_numerator
+    return party, turnout, check_confidence_level(confidence_level)
 
 
+@renamed_parameters(turnout_numerator="turnout")
 def spikes_test(
     election: Election,
     *,
     party: str | None = None,
-    turnout_numerator: str | None = None,
+    turnout: str | None = None,
     n_resamples: int = 1000,
     bandwidth: float = 1e-4,
     grid: int = 1001,
@@ -651,12 +685,15 @@ def spikes_test(
     election : Election
         Station table with the ``registered`` role, a ballot count and the party.
     party : str, optional
-        Party whose share is screened; default ``election.default_party`` (the leader).
-    turnout_numerator : str, optional
+        Party whose share is screened; default the data set's party, else the leader
+        (:meth:`Election.resolve_party`).
+    turnout : str, optional
         Ballot count ``t`` used as turnout numerator (``t`` out of registered ``N``) and
-        as the denominator of the share ``v / t``. Default ``'valid+invalid'`` (ballots
-        counted, which always hold the party's votes), else ``'ballots_found'``,
-        ``'ballots_issued'`` or ``'valid'``, whichever exists.
+        as the denominator of the share ``v / t``. Default: the data set's declared
+        turnout (Poland: ballots found, which include postal votes), else the first of
+        :data:`TURNOUT_PREFERENCE` that exists: ``'valid+invalid'`` (ballots counted,
+        which always hold the party's votes), ``'ballots_found'``, ``'ballots_issued'``,
+        ``'valid'``. (``turnout_numerator=`` is the deprecated name.)
     n_resamples : int
         Elections resampled under the clean model (Rozenas: 1000). They give the envelope,
         the expected bins and the null distribution of F.
@@ -693,7 +730,7 @@ def spikes_test(
 
     Notes
     -----
-    Counts: ``N`` = registered, ``t`` = ``turnout_numerator``, ``v`` = party votes.
+    Counts: ``N`` = registered, ``t`` = ``turnout``, ``v`` = party votes.
     Stations with ``t = 0`` (no share) or ``v > t`` are excluded and counted in
     ``n_excluded``. Where ``t > N`` (voters added on the day, special stations) the
     turnout model uses ``N = t`` (turnout 100 %); these are counted in ``n_capped`` and
@@ -782,29 +819,29 @@ def spikes_test(
     >>> round(res2.statistic), res2.pvalue < 0.01
     (5, True)
     """
-    party, turnout_numerator = _spikes_iv(
-        election, party, turnout_numerator, n_resamples, bandwidth, grid, kde,
+    party, turnout, confidence_level = _spikes_iv(
+        election, party, turnout, n_resamples, bandwidth, grid, kde,
         max_components, confidence_level,
     )
     gen = as_generator(rng)
     G = int(grid)
     N_all = election.counts("registered")
-    t_all = election.counts(turnout_numerator)
+    t_all = election.counts(turnout)
     v_all = election.counts(party)
 
     no_ballots = t_all == 0
     too_many = (v_all > t_all) & ~no_ballots
     reasons = []
     if no_ballots.any():
-        reasons.append(f"{int(no_ballots.sum())} with {turnout_numerator} = 0 (no share)")
+        reasons.append(f"{int(no_ballots.sum())} with {turnout} = 0 (no share)")
     if too_many.any():
-        reasons.append(f"{int(too_many.sum())} with {party} > {turnout_numerator}")
+        reasons.append(f"{int(too_many.sum())} with {party} > {turnout}")
     keep = ~(no_ballots | too_many)
     n = int(keep.sum())
     if n == 0:
         raise ValueError(
             f"no station has a vote share for {party!r}: all {len(keep)} stations have "
-            f"{turnout_numerator} = 0 or {party} > {turnout_numerator}."
+            f"{turnout} = 0 or {party} > {turnout}."
         )
     t = t_all[keep].astype(np.int64)
     v = v_all[keep].astype(np.int64)
@@ -851,7 +888,7 @@ def spikes_test(
         statistic=F,
         pvalue=pvalue,
         party=party,
-        turnout_numerator=turnout_numerator,
+        turnout=turnout,
         n=n,
         n_excluded=int((~keep).sum()),
         excluded_reason="; ".join(reasons),
@@ -860,7 +897,7 @@ def spikes_test(
         bandwidth=float(bandwidth),
         kde=kde,
         n_flagged=int(np.count_nonzero(flagged & (excess > 0))),
-        confidence_interval=interval,
+        confidence_interval=Interval(*interval, float(confidence_level)),
         confidence_level=float(confidence_level),
         null_mean=float(null.mean()),
         null_q95=float(np.quantile(null, 0.95)),

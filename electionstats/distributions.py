@@ -43,7 +43,8 @@ from ._montecarlo import (
     check_n_resamples,
     monte_carlo_pvalue,
 )
-from ._results import Result
+from ._args import check_confidence_level, renamed_parameters
+from ._results import EstimateResult, Interval, Summary, TableResult, TestResult
 from ._spikes import SpikesResult, spikes_test
 from ._warnings import SmallSampleWarning
 from .election import TURNOUT_PREFERENCE, Election
@@ -198,14 +199,18 @@ def _check_min_registered(min_registered: Any) -> int:
     return int(min_registered)
 
 
-def _check_bootstrap(n_resamples: Any, confidence_level: Any) -> int:
+def _check_bootstrap(n_resamples: Any, confidence_level: Any) -> tuple[int, float]:
     """Number of bootstrap replicates (0 allowed: no intervals) and the level."""
-    n_resamples = 0 if n_resamples == 0 else check_n_resamples(n_resamples)
-    if not isinstance(confidence_level, float) or not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be a float in (0, 1) (got {confidence_level!r})."
-        )
-    return n_resamples
+    return (check_n_resamples(n_resamples, allow_zero=True),
+            check_confidence_level(confidence_level))
+
+
+def _interval(pair: tuple[float, float], confidence_level: float) -> Interval:
+    """A (low, high) pair from :func:`basic_bootstrap_ci` as an :class:`Interval`."""
+    low, high = (float(v) for v in pair)
+    if math.isnan(low) or math.isnan(high):
+        return Interval.missing(confidence_level)
+    return Interval(low, high, confidence_level)
 
 
 def _rational(value: float, name: str) -> Fraction:
@@ -274,9 +279,12 @@ def _small(n: int, minimum: int, what: str) -> bool:
     return False
 
 
-@dataclasses.dataclass(frozen=True)
-class _StationResult(Result):
-    """Fields every result of this module has: the party, the stations used and left out."""
+@dataclasses.dataclass(frozen=True, eq=False)
+class _StationFields:
+    """Fields every result of this module has: the party, the stations used and left out.
+
+    Mixed into a :class:`TestResult`, :class:`EstimateResult` or :class:`TableResult`.
+    """
 
     party: str = ""
     n: int = 0
@@ -285,17 +293,92 @@ class _StationResult(Result):
     election_name: str = ""
     exclusions: pd.DataFrame = dataclasses.field(default=None, repr=False)
 
+    def _scalar_fields(self) -> dict[str, Any]:
+        """Scalar fields for ``to_frame()``; tables and arrays never become a column (also
+        when they are None, in a result left empty by its exclusions)."""
+        out = super()._scalar_fields()  # type: ignore[misc]
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if any(t in str(f.type) for t in ("DataFrame", "ndarray", "Mixture")):
+                out.pop(f.name, None)
+        return out
+
+    def _station_items(self) -> list[tuple[str, Any]]:
+        items: list[tuple[str, Any]] = []
+        if self.election_name and self.election_name != "election":
+            items.append(("Election", self.election_name))
+        if self.party:
+            items.append(("Party", self.party))
+        items.append(("Stations used", self.n))
+        items.append(("Stations left out", self.n_excluded))
+        if self.excluded_reason:
+            items.append(("Why left out", self.excluded_reason))
+        return items
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _EstimateFields(_StationFields):
+    """Station fields of an estimate, which keeps the old name ``statistic`` one release."""
+
+    @property
+    def statistic(self) -> float:
+        """Deprecated name of :attr:`estimate` (an estimate has no test statistic)."""
+        warnings.warn(
+            f"{type(self).__name__} is an estimate without a p-value: `statistic` is "
+            "deprecated and will be removed in the next release; read `estimate`.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.estimate  # type: ignore[attr-defined]
+
+
+def _alias(field: str, doc: str) -> property:
+    """A read-only property returning another field (an old or a descriptive name)."""
+    return property(lambda self: getattr(self, field), doc=doc)
+
+
+def _definition_words(definition: str) -> str:
+    """``'ballots_issued/registered'`` -> ``'ballots issued / registered voters'``."""
+    from ._labels import count_words
+
+    return count_words(definition) if definition else ""
+
+
+def _share_words(value: float) -> str:
+    from ._results import format_number
+
+    return format_number(value, "share")
+
+
+def _pvalue_words(value: float) -> str:
+    from ._results import format_number
+
+    return format_number(value, "pvalue")
+
+
+def _interval_words(iv: Interval, kind: str = "auto") -> str:
+    """``'12,345 to 23,456 (95 %)'``, or a dash when not computed."""
+    from ._results import format_number
+
+    if not iv.computed:
+        return format_number(float("nan"))
+    level = format_number(iv.confidence_level, "share", digits=0)
+    return f"{format_number(iv.low, kind)} to {format_number(iv.high, kind)} ({level})"
+
 
 # ---------------------------------------------------------------------------- fingerprint
-@dataclasses.dataclass(frozen=True)
-class FingerprintResult(_StationResult):
+@dataclasses.dataclass(frozen=True, eq=False)
+class FingerprintResult(_StationFields, TableResult):
     """Election fingerprint: 2-D histogram of turnout and a party's share.
 
-    Descriptive: ``statistic`` and ``pvalue`` are NaN. ``counts[i, j]`` is the weight of
-    stations in turnout bin ``i`` and share bin ``j`` (edges ``turnout_edges``,
-    ``share_edges``, as fractions); ``turnout_hist`` and ``share_hist`` are the margins.
+    A picture, not a test (no p-value): ``table`` (and ``to_frame()``) is the histogram as
+    a tidy table, one row per non-empty bin (``turnout_low``, ``share_low`` lower edges
+    and ``weight``). ``counts[i, j]`` is the weight of stations in turnout bin ``i`` and
+    share bin ``j`` (edges ``turnout_edges``, ``share_edges``, as fractions);
+    ``turnout_hist`` and ``share_hist`` are the margins.
     """
 
+    turnout: str = ""
+    base: str = ""
     turnout_definition: str = ""
     share_definition: str = ""
     weights: str = "stations"
@@ -315,15 +398,22 @@ class FingerprintResult(_StationResult):
     )
 
     def to_frame_2d(self) -> pd.DataFrame:
-        """The histogram as a tidy table: turnout bin, share bin (lower edges) and weight."""
-        ti, sj = np.nonzero(self.counts)
-        return pd.DataFrame(
-            {
-                "turnout_low": self.turnout_edges[ti],
-                "share_low": self.share_edges[sj],
-                "weight": self.counts[ti, sj],
-            }
-        )
+        """The histogram as a tidy table (the same as :meth:`to_frame`)."""
+        return self.to_frame()
+
+    def summary(self) -> Summary:
+        """Stations, weights and bins in words (the histogram itself is ``to_frame()``)."""
+        s = Summary(self.method, items=self._station_items() + [
+            ("Turnout", _definition_words(self.turnout_definition)),
+            ("Share", _definition_words(self.share_definition)),
+            ("Weight of a station", "one" if self.weights == "stations" else self.weights),
+            ("Bin width", f"{self.bin_width * 100:g} percentage "
+                          f"{'point' if self.bin_width == 0.01 else 'points'}"),
+            ("Total weight", self.total_weight),
+        ])
+        s.add_note(f"Note: {self.null_hypothesis}.")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
 
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the fingerprint with marginal histograms (see :func:`plot_fingerprint`)."""
@@ -479,10 +569,14 @@ def fingerprint(
     flat = np.bincount(ti * n_bins + sj, weights=w, minlength=n_bins * n_bins)
     counts = flat.reshape(n_bins, n_bins).astype(float)
     edges = np.arange(n_bins + 1) / n_bins
+    ti2, sj2 = np.nonzero(counts)
+    table = pd.DataFrame({"turnout_low": edges[ti2], "share_low": edges[sj2],
+                          "weight": counts[ti2, sj2]})
     return FingerprintResult(
-        statistic=float("nan"),
-        pvalue=float("nan"),
+        table=table,
         party=party,
+        turnout=turnout,
+        base=base,
         turnout_definition=f"{turnout}/registered",
         share_definition=f"{party}/{base}",
         weights=weights,
@@ -502,15 +596,15 @@ def fingerprint(
 
 
 # ---------------------------------------------------------------------------- cumulative
-@dataclasses.dataclass(frozen=True)
-class CumulativeVotesResult(_StationResult):
+@dataclasses.dataclass(frozen=True, eq=False)
+class CumulativeVotesResult(_EstimateFields, EstimateResult):
     """Cumulative votes against turnout (Klimek et al. 2012, Fig. 3).
 
     ``cumulative_party[i]`` is the party's votes at stations with turnout below
     ``turnout_edges[i + 1]`` (the last bin includes 100 %), ``cumulative_others`` the
     other votes of the share's base, ``cumulative_registered`` the registered voters.
-    Descriptive: ``statistic`` is the share of the party's votes cast at stations with
-    turnout of 80 % or more (``high_turnout``), ``pvalue`` is NaN.
+    Descriptive (no p-value): ``estimate`` is the share of the party's votes cast at
+    stations with turnout of ``high_turnout`` (80 %) or more; ``interval`` is not computed.
     """
 
     turnout_definition: str = ""
@@ -527,6 +621,13 @@ class CumulativeVotesResult(_StationResult):
         "descriptive; in a fair election the party's cumulative share levels off at high "
         "turnout, under fraud it keeps rising"
     )
+
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        return self._station_items() + [
+            ("Turnout", _definition_words(self.turnout_definition)),
+            (f"Share of the party's votes from stations with turnout of "
+             f"{self.high_turnout:.0%} or more", _share_words(self.estimate)),
+        ]
 
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Draw the curves (see :func:`plot_cumulative_votes`)."""
@@ -593,7 +694,7 @@ def cumulative_votes(
     >>> cv = es.distributions.cumulative_votes(e, party="A", bin_width=0.1)
     >>> cv.cumulative_party.tolist()[4:]
     [0.0, 20.0, 20.0, 60.0, 60.0, 150.0]
-    >>> round(cv.statistic, 3)
+    >>> round(cv.estimate, 3)
     0.6
     """
     party, turnout, base = _common_iv(election, "cumulative_votes", party, turnout, base)
@@ -612,8 +713,7 @@ def cumulative_votes(
     total = votes[k].sum()
     stat = float(votes[k][hi].sum() / total) if total > 0 else float("nan")
     return CumulativeVotesResult(
-        statistic=stat,
-        pvalue=float("nan"),
+        estimate=stat,
         party=party,
         turnout_definition=f"{turnout}/registered",
         high_turnout=float(high_turnout),
@@ -630,8 +730,8 @@ def cumulative_votes(
 
 
 # ---------------------------------------------------------------------------- integer %
-@dataclasses.dataclass(frozen=True)
-class IntegerPercentageResult(_StationResult):
+@dataclasses.dataclass(frozen=True, eq=False)
+class IntegerPercentageResult(_StationFields, TestResult):
     """Integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016).
 
     ``statistic`` = ``observed``: the number (or weighted sum) of included stations whose
@@ -680,6 +780,20 @@ class IntegerPercentageResult(_StationResult):
         "stations' vote counts scatter binomially around their own rates, so whole "
         "percentages are no more frequent than that binomial smoothing produces"
     )
+
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        what = {"either": "turnout or result", "share": "result", "turnout": "turnout"}
+        null = ("exact binomial" if self.null == "exact"
+                else f"{self.n_resamples:,} simulated elections")
+        return self._station_items() + [
+            (f"Stations with a whole-percentage {what[self.dimension]}", self.observed),
+            ("Expected by chance", self.null_mean),
+            ("Excess", self.excess),
+            ("Chance spread (standard deviation)", self.null_sd),
+            ("p-value", _pvalue_words(self.pvalue)),
+            ("Null distribution", null),
+            ("Filters", self.preset or "none"),
+        ]
 
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Histogram with the Monte Carlo envelope (see :func:`plot_integer_percentages`)."""
@@ -1186,29 +1300,28 @@ def integer_percentage_test(
 
 
 # ---------------------------------------------------------------------------- excess votes
-@dataclasses.dataclass(frozen=True)
-class ExcessVotesResult(_StationResult):
-    """Shpilkin's anomalous votes by turnout extrapolation.
+@dataclasses.dataclass(frozen=True, eq=False)
+class ExcessVotesResult(_EstimateFields, EstimateResult):
+    """Shpilkin's anomalous votes by turnout extrapolation (an estimate, not a test).
 
-    ``statistic`` = ``anomalous_votes``: the party's votes above what its clean ratio to
-    the other parties' votes predicts, summed over turnout bins at and above the clean
-    peak (nationally, or summed over regions when ``by`` is set). ``stuffing`` is the
-    part explained by turnout above the clean peak, ``switching`` the rest. ``*_ci``
-    are basic bootstrap intervals over stations, ``anomalous_votes_se`` the bootstrap
-    standard error (replicates in which a region's clean ratio is undefined are left out
-    of both and counted in ``n_undefined_replicates``); ``pvalue`` is NaN (an estimate,
-    not a test). ``sensitivity`` shows the estimate under the other bin widths, peak
-    rules and ratio rules (``n_groups_undefined``: regions without an estimate there).
+    ``estimate`` (also readable as ``anomalous_votes``): the party's votes above what its
+    clean ratio to the other parties' votes predicts, summed over turnout bins at and
+    above the clean peak (nationally, or summed over regions when ``by`` is set);
+    ``interval`` (``anomalous_votes_ci``) its basic bootstrap interval over stations.
+    ``stuffing`` is the part explained by turnout above the clean peak, ``switching`` the
+    rest, each with an interval; ``anomalous_votes_se`` is the bootstrap standard error
+    (replicates in which a region's clean ratio is undefined are left out of both and
+    counted in ``n_undefined_replicates``). ``sensitivity`` shows the estimate under the
+    other bin widths, peak rules and ratio rules (``n_groups_undefined``: regions without
+    an estimate there).
     """
 
-    anomalous_votes: float = float("nan")
     anomalous_votes_se: float = float("nan")
-    anomalous_votes_ci: tuple[float, float] = (float("nan"), float("nan"))
     n_undefined_replicates: int = 0
     stuffing: float = float("nan")
-    stuffing_ci: tuple[float, float] = (float("nan"), float("nan"))
+    stuffing_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     switching: float = float("nan")
-    switching_ci: tuple[float, float] = (float("nan"), float("nan"))
+    switching_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     anomalous_share: float = float("nan")
     clean_turnout: float = float("nan")
     clean_share: float = float("nan")
@@ -1238,6 +1351,27 @@ class ExcessVotesResult(_StationResult):
         "an estimate, not a test: assumes that without fraud the party's votes would grow "
         "with turnout in the same ratio to the other parties' votes as at the clean peak"
     )
+
+    anomalous_votes = _alias("estimate", "The party's anomalous votes (:attr:`estimate`).")
+    anomalous_votes_ci = _alias("interval", "Their bootstrap interval (:attr:`interval`).")
+
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        items = self._station_items() + [
+            ("Turnout", _definition_words(self.turnout_definition)),
+            ("Anomalous votes", self.estimate),
+            ("Bootstrap interval", _interval_words(self.interval)),
+            ("Of which extra turnout (stuffing)", self.stuffing),
+            ("Of which switched votes", self.switching),
+            ("Share of the party's votes", _share_words(self.anomalous_share)),
+            ("Official turnout", _share_words(self.official_turnout)),
+        ]
+        if self.by is None:
+            items.append(("Clean turnout (peak)", _share_words(self.clean_turnout)))
+        else:
+            items.append(("Estimated separately in each", self.by))
+        if self.note:
+            items.append(("Caution", self.note))
+        return items
 
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Votes per turnout bin and the extrapolation (see :func:`plot_excess_votes`)."""
@@ -1347,7 +1481,7 @@ def _binned_sums(
 def _excess_votes_iv(
     election: Election, party: Any, turnout: Any, base: Any, by: Any, bin_width: Any,
     peak: Any, ratio: Any, n_resamples: Any, confidence_level: Any,
-) -> tuple[str, str, str, int, int]:
+) -> tuple[str, str, str, int, int, float]:
     party, turnout, base = _common_iv(election, "excess_votes", party, turnout, base)
     if by is not None and by not in election.regions and by not in election.extra:
         raise ValueError(
@@ -1364,8 +1498,8 @@ def _excess_votes_iv(
         raise ValueError(f"`peak` must be one of {_PEAKS} or a number in (0, 1) (got {peak!r}).")
     if ratio not in _RATIOS:
         raise ValueError(f"`ratio` must be one of {_RATIOS} (got {ratio!r}).")
-    n_resamples = _check_bootstrap(n_resamples, confidence_level)
-    return party, turnout, base, n_bins, n_resamples
+    n_resamples, confidence_level = _check_bootstrap(n_resamples, confidence_level)
+    return party, turnout, base, n_bins, n_resamples, confidence_level
 
 
 def excess_votes(
@@ -1489,7 +1623,7 @@ def excess_votes(
     >>> 0.8 < res.anomalous_votes / 120_000 < 1.2
     True
     """
-    party, turnout, base, n_bins, n_resamples = _excess_votes_iv(
+    party, turnout, base, n_bins, n_resamples, confidence_level = _excess_votes_iv(
         election, party, turnout, base, by, bin_width, peak, ratio, n_resamples,
         confidence_level,
     )
@@ -1543,7 +1677,8 @@ def excess_votes(
         "election_name": election.name,
     }
     if _small(n, 2, "excess_votes"):
-        return ExcessVotesResult(statistic=float("nan"), pvalue=float("nan"), **common)
+        return ExcessVotesResult(estimate=float("nan"),
+                                 interval=Interval.missing(confidence_level), **common)
 
     sums, est = estimate(n_bins, peak, ratio)
     total = {key: float(est[key].sum()) for key in ("anomaly", "stuffing", "switching")}
@@ -1584,8 +1719,8 @@ def excess_votes(
         if regional is not None:
             regional["anomalous_votes_se"] = _finite_sd(allreps[:, 3:])
     cis = [
-        basic_bootstrap_ci(total[key], reps[:, j], confidence_level) if n_resamples
-        else (float("nan"), float("nan"))
+        _interval(basic_bootstrap_ci(total[key], reps[:, j], confidence_level)
+                  if n_resamples else (float("nan"), float("nan")), confidence_level)
         for j, key in enumerate(("anomaly", "stuffing", "switching"))
     ]
 
@@ -1622,12 +1757,10 @@ def excess_votes(
     return ExcessVotesResult(
         assumption_holds=holds,
         note=note,
-        statistic=total["anomaly"],
-        pvalue=float("nan"),
-        anomalous_votes=total["anomaly"],
+        estimate=total["anomaly"],
+        interval=cis[0],
         anomalous_votes_se=float(_finite_sd(reps[:, 0])),
         n_undefined_replicates=int(np.count_nonzero(~np.isfinite(reps[:, 0]))),
-        anomalous_votes_ci=cis[0],
         stuffing=total["stuffing"],
         stuffing_ci=cis[1],
         switching=total["switching"],
@@ -1650,28 +1783,29 @@ def excess_votes(
 
 
 # ---------------------------------------------------------------------------- shape
-@dataclasses.dataclass(frozen=True)
-class ShapeStatisticsResult(_StationResult):
+@dataclasses.dataclass(frozen=True, eq=False)
+class ShapeStatisticsResult(_StationFields, TableResult):
     """Shape of the turnout and share distributions, with bootstrap intervals.
 
-    One scalar field per statistic with a basic bootstrap interval ``<name>_ci``;
-    ``table`` has one row per statistic with the reference value and whether the
-    interval excludes it (for the dip test: whether p < 0.05). ``statistic`` and
-    ``pvalue`` are NaN: this is a panel of descriptive statistics.
+    A panel (a table result): ``table`` (and ``to_frame()``) has one row per statistic
+    with its ``estimate``, the basic bootstrap interval ``interval_low``/``interval_high``,
+    the reference value, the dip tests' p-values and whether the interval excludes the
+    reference (for the dip test: whether p < 0.05). Each statistic is also a field, with
+    its :class:`Interval` as ``<name>_ci``.
     """
 
     turnout_skewness: float = float("nan")
-    turnout_skewness_ci: tuple[float, float] = (float("nan"), float("nan"))
+    turnout_skewness_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     turnout_kurtosis: float = float("nan")
-    turnout_kurtosis_ci: tuple[float, float] = (float("nan"), float("nan"))
+    turnout_kurtosis_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     share_skewness: float = float("nan")
-    share_skewness_ci: tuple[float, float] = (float("nan"), float("nan"))
+    share_skewness_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     share_kurtosis: float = float("nan")
-    share_kurtosis_ci: tuple[float, float] = (float("nan"), float("nan"))
+    share_kurtosis_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     correlation: float = float("nan")
-    correlation_ci: tuple[float, float] = (float("nan"), float("nan"))
+    correlation_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     eft_sobyanin: float = float("nan")
-    eft_sobyanin_ci: tuple[float, float] = (float("nan"), float("nan"))
+    eft_sobyanin_ci: Interval = dataclasses.field(default_factory=Interval.missing)
     turnout_dip: float = float("nan")
     turnout_dip_pvalue: float = float("nan")
     share_dip: float = float("nan")
@@ -1680,7 +1814,6 @@ class ShapeStatisticsResult(_StationResult):
     n_resamples: int = 0
     turnout_definition: str = ""
     share_definition: str = ""
-    table: pd.DataFrame = dataclasses.field(default=None, repr=False)
 
     method: ClassVar[str] = "Shape statistics of turnout and vote share"
     citations: ClassVar[tuple[str, ...]] = ("mebane2015eft", "hartigan1985")
@@ -1688,6 +1821,41 @@ class ShapeStatisticsResult(_StationResult):
         "references: skewness 0, kurtosis 3, correlation 0, 'Sobyanin' 0 (toolkit "
         "conventions); dip test: the distribution is unimodal"
     )
+    formats: ClassVar[dict[str, str]] = {"pvalue": "pvalue"}
+
+    def summary(self) -> Summary:
+        """The statistics in words, with their intervals and references."""
+        s = Summary(self.method, items=self._station_items() + [
+            ("Turnout", _definition_words(self.turnout_definition)),
+            ("Share", _definition_words(self.share_definition)),
+            ("Bootstrap replicates", self.n_resamples),
+        ])
+        if self.table is not None and len(self.table):
+            t = self.table
+            shown = pd.DataFrame({
+                "Statistic": [_SHAPE_WORDS.get(x, x) for x in t["statistic"]],
+                "Estimate": t["estimate"],
+                "Interval": [_interval_words(Interval(lo, hi, self.confidence_level))
+                             if np.isfinite(lo) and np.isfinite(hi) else "–"
+                             for lo, hi in zip(t["interval_low"], t["interval_high"])],
+                "Reference": t["reference"],
+                "p-value": t["pvalue"],
+                "Departs": t["departs"],
+            })
+            s.add_table(shown, formats={"p-value": "pvalue"})
+        s.add_note(f"Reference values: {self.null_hypothesis}.")
+        s.add_note(f"Note: {self.caveat}")
+        s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
+
+
+_SHAPE_WORDS = {
+    "turnout_skewness": "Skewness of turnout", "turnout_kurtosis": "Kurtosis of turnout",
+    "share_skewness": "Skewness of the share", "share_kurtosis": "Kurtosis of the share",
+    "correlation": "Correlation of turnout and share",
+    "eft_sobyanin": "Toolkit's Sobyanin statistic",
+    "turnout_dip": "Dip of turnout (unimodality)", "share_dip": "Dip of the share (unimodality)",
+}
 
 
 def _stats_for(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -1698,56 +1866,6 @@ def _stats_for(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
         np.asarray(_shape.correlation(x, y, axis=axis)),
         np.asarray(_shape.eft_sobyanin(y, x, axis=axis)),
     ], axis=-1)
-
-
-def _bootstrap_means(cols: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Means of the columns of ``cols`` (n, m) over bootstrap resamples of its rows: (B, m).
-
-    Each replicate is a vector of resampling counts (how often each station is drawn),
-    so the means are one matrix product per batch instead of a copy of the data.
-    """
-    n = cols.shape[0]
-    parts = []
-    per_batch = max(1, _MAX_CELLS // max(1, n))
-    done = 0
-    while done < n_resamples:
-        k = min(per_batch, n_resamples - done)
-        idx = rng.integers(0, n, size=(k, n)) + (np.arange(k) * n)[:, None]
-        counts = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n).astype(float)
-        parts.append(counts @ cols / n)
-        done += k
-    return np.concatenate(parts, axis=0)
-
-
-def _central(m1: np.ndarray, m2: np.ndarray, m3: np.ndarray, m4: np.ndarray) -> tuple:
-    """Central moments 2-4 from raw moments of (pre-centred) values."""
-    c2 = m2 - m1**2
-    c3 = m3 - 3 * m1 * m2 + 2 * m1**3
-    c4 = m4 - 4 * m1 * m3 + 6 * m1**2 * m2 - 3 * m1**4
-    return c2, c3, c4
-
-
-def _shape_replicates(x: np.ndarray, y: np.ndarray, n_resamples: int,
-                      rng: np.random.Generator) -> np.ndarray:
-    """Bootstrap replicates of :func:`_stats_for`, from resampled moments (B, 6).
-
-    Same statistics as :mod:`electionstats._shape` (checked in the tests), computed from
-    moments of the data centred at the sample means: about 30 times faster than
-    evaluating them on copies of the resampled data.
-    """
-    dx, dy = x - x.mean(), y - y.mean()
-    cols = np.column_stack([dx, dx**2, dx**3, dx**4, dy, dy**2, dy**3, dy**4, dx * dy])
-    m = _bootstrap_means(cols, n_resamples, rng)
-    x2, x3, x4 = _central(*m[:, 0:4].T)
-    y2, y3, y4 = _central(*m[:, 4:8].T)
-    cov = m[:, 8] - m[:, 0] * m[:, 4]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.column_stack([
-            _shape.skewness_from_moments(x2, x3), _shape.kurtosis_from_moments(x2, x4),
-            _shape.skewness_from_moments(y2, y3), _shape.kurtosis_from_moments(y2, y4),
-            cov / np.sqrt(x2 * y2),
-            cov / x2 - (y.mean() + m[:, 4]),
-        ])
 
 
 def _station_counts(
@@ -1868,7 +1986,7 @@ def shape_statistics(
     """
     party, turnout, base = _common_iv(election, "shape_statistics", party, turnout, base)
     min_registered = _check_min_registered(min_registered)
-    n_resamples = _check_bootstrap(n_resamples, confidence_level)
+    n_resamples, confidence_level = _check_bootstrap(n_resamples, confidence_level)
     rng = as_generator(rng)
     x, y, ex = _rates(election, party, turnout, base, int(min_registered))
     n = x.size
@@ -1879,7 +1997,7 @@ def shape_statistics(
         "exclusions": ex.table(), "election_name": election.name,
     }
     if _small(n, 4, "shape_statistics"):
-        return ShapeStatisticsResult(statistic=float("nan"), pvalue=float("nan"), **common)
+        return ShapeStatisticsResult(**common)
     est = _stats_for(x, y)
     # Statistics of a variable that takes one value are undefined (0/0; rounding in the
     # mean would otherwise make up a skewness).
@@ -1896,49 +2014,54 @@ def shape_statistics(
     names = ["turnout_skewness", "turnout_kurtosis", "share_skewness", "share_kurtosis",
              "correlation", "eft_sobyanin"]
     refs = [0.0, 3.0, 0.0, 3.0, 0.0, 0.0]
+    cis = [Interval.missing(confidence_level)] * 6
     if n_resamples:
-        reps = _shape_replicates(x, y, n_resamples, rng)
+        # The package's one moment bootstrap (also basic_forensics'): the same data and
+        # seed give the same replicates, hence the same intervals, in both.
+        reps = _shape.moment_bootstrap(x, y, n_resamples=n_resamples, rng=rng)
         reps[:, constant] = np.nan
-        # A statistic undefined in every replicate (e.g. constant turnout) has no interval.
-        cis = [basic_bootstrap_ci(est[j], reps[:, j], confidence_level)
-               if np.isfinite(reps[:, j]).any() else (float("nan"), float("nan"))
-               for j in range(6)]
-    else:
-        cis = [(float("nan"), float("nan"))] * 6
+        for j in range(6):
+            # Degenerate replicates (a constant resample) are left out, as in
+            # basic_forensics; a statistic undefined in all of them has no interval.
+            r = reps[:, j][np.isfinite(reps[:, j])]
+            if np.isfinite(est[j]) and r.size:
+                cis[j] = _interval(basic_bootstrap_ci(est[j], r, confidence_level),
+                                   confidence_level)
     t_dip, t_p = _shape.dip_test(x)
     s_dip, s_p = _shape.dip_test(y)
     table = pd.DataFrame({
         "statistic": names + ["turnout_dip", "share_dip"],
         "estimate": np.r_[est, t_dip, s_dip],
-        "ci_low": [c[0] for c in cis] + [np.nan, np.nan],
-        "ci_high": [c[1] for c in cis] + [np.nan, np.nan],
+        "interval_low": [c.low for c in cis] + [np.nan, np.nan],
+        "interval_high": [c.high for c in cis] + [np.nan, np.nan],
         "reference": refs + [np.nan, np.nan],
         "pvalue": [np.nan] * 6 + [t_p, s_p],
     })
     table["departs"] = np.where(
         table["pvalue"].notna(), table["pvalue"] < 0.05,
-        (table["ci_low"] > table["reference"]) | (table["ci_high"] < table["reference"]),
+        (table["interval_low"] > table["reference"])
+        | (table["interval_high"] < table["reference"]),
     )
     fields = {name: float(est[j]) for j, name in enumerate(names)}
     fields.update({f"{name}_ci": cis[j] for j, name in enumerate(names)})
     return ShapeStatisticsResult(
-        statistic=float("nan"), pvalue=float("nan"), turnout_dip=t_dip,
+        turnout_dip=t_dip,
         turnout_dip_pvalue=t_p, share_dip=s_dip, share_dip_pvalue=s_p, table=table,
         **fields, **common,
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class SobyaninSukhovolskyResult(_StationResult):
+@dataclasses.dataclass(frozen=True, eq=False)
+class SobyaninSukhovolskyResult(_EstimateFields, EstimateResult):
     """Classical Sobyanin-Sukhovolsky regression of votes over registered on turnout.
 
-    ``table``: per party the OLS slope of ``votes / registered`` on turnout, its basic
-    bootstrap interval, the intercept and the reference slope (the party's share of the
-    turnout numerator nationally). ``statistic`` = ``slope`` of ``party``; ``pvalue`` NaN.
+    An estimate (no p-value): ``estimate`` (also ``slope``) is the OLS slope of the
+    party's ``votes / registered`` on turnout, ``interval`` (``slope_ci``) its basic
+    bootstrap interval, ``reference`` the slope if added voters split like the others
+    (the party's share of the turnout numerator nationally). ``table``: the same per
+    party, with the intercepts.
     """
 
-    slope: float = float("nan")
-    slope_ci: tuple[float, float] = (float("nan"), float("nan"))
     reference: float = float("nan")
     confidence_level: float = 0.95
     n_resamples: int = 0
@@ -1952,6 +2075,28 @@ class SobyaninSukhovolskyResult(_StationResult):
         "share; a leader slope above 1 (and negative slopes for others) signals votes "
         "added beyond the added ballots"
     )
+
+    slope = _alias("estimate", "The party's slope (:attr:`estimate`).")
+    slope_ci = _alias("interval", "The slope's bootstrap interval (:attr:`interval`).")
+
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        return self._station_items() + [
+            ("Turnout", _definition_words(self.turnout_definition)),
+            ("Votes gained per extra voter (slope)", self.estimate),
+            ("Bootstrap interval", _interval_words(self.interval)),
+            ("If extra voters split like the others", self.reference),
+        ]
+
+    def summary(self) -> Summary:
+        """The party's slope in words, and every party's slope in a table."""
+        s = super().summary()
+        if self.table is not None:
+            t = self.table
+            s.add_table(pd.DataFrame({
+                "Party": t["party"], "Slope": t["slope"], "Interval low": t["slope_ci_low"],
+                "Interval high": t["slope_ci_high"], "Reference": t["reference"],
+            }))
+        return s
 
 
 def _ols_slope(y: np.ndarray, x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -2037,7 +2182,7 @@ def sobyanin_sukhovolsky(
     (1.0, True)
     """
     party, turnout, _ = _common_iv(election, "sobyanin_sukhovolsky", party, turnout)
-    n_resamples = _check_bootstrap(n_resamples, confidence_level)
+    n_resamples, confidence_level = _check_bootstrap(n_resamples, confidence_level)
     rng = as_generator(rng)
     reg = election.counts("registered")
     bal = election.counts(turnout)
@@ -2055,8 +2200,9 @@ def sobyanin_sukhovolsky(
         "turnout_definition": f"{turnout}/registered", "exclusions": ex.table(),
         "election_name": election.name,
     }
+    missing = {"estimate": float("nan"), "interval": Interval.missing(confidence_level)}
     if _small(int(k.sum()), 3, "sobyanin_sukhovolsky"):
-        return SobyaninSukhovolskyResult(statistic=float("nan"), pvalue=float("nan"), **common)
+        return SobyaninSukhovolskyResult(**missing, **common)
     if np.ptp(x) == 0:
         warnings.warn(
             f"sobyanin_sukhovolsky: turnout is {x[0]:.4g} at every one of the {x.size} "
@@ -2064,29 +2210,29 @@ def sobyanin_sukhovolsky(
             SmallSampleWarning,
             stacklevel=2,
         )
-        return SobyaninSukhovolskyResult(statistic=float("nan"), pvalue=float("nan"), **common)
+        return SobyaninSukhovolskyResult(**missing, **common)
     slope = _ols_slope(y.T, x)
     intercept = y.mean(axis=0) - slope * x.mean()
     reference = votes.sum(axis=0) / bal[k].sum()
     if n_resamples:
         # Slopes cov(x, y_p) / var(x) from resampled moments of the centred data.
         dx, dy = x - x.mean(), y - y.mean(axis=0)
-        m = _bootstrap_means(np.column_stack([dx, dx**2, dy, dx[:, None] * dy]),
-                             n_resamples, rng)
+        m = _shape.resample_means(np.column_stack([dx, dx**2, dy, dx[:, None] * dy]),
+                                  n_resamples, rng)
         var = m[:, 1] - m[:, 0] ** 2
         p = len(parties)
         with np.errstate(divide="ignore", invalid="ignore"):  # a replicate of one turnout
             reps = (m[:, 2 + p:] - m[:, [0]] * m[:, 2:2 + p]) / var[:, None]
-        cis = [basic_bootstrap_ci(slope[j], reps[:, j], confidence_level)
-               for j in range(len(parties))]
+        cis = [_interval(basic_bootstrap_ci(slope[j], reps[:, j], confidence_level),
+                         confidence_level) for j in range(len(parties))]
     else:
-        cis = [(float("nan"), float("nan"))] * len(parties)
+        cis = [Interval.missing(confidence_level)] * len(parties)
     table = pd.DataFrame({
-        "party": parties, "slope": slope, "slope_ci_low": [c[0] for c in cis],
-        "slope_ci_high": [c[1] for c in cis], "intercept": intercept, "reference": reference,
+        "party": parties, "slope": slope, "slope_ci_low": [c.low for c in cis],
+        "slope_ci_high": [c.high for c in cis], "intercept": intercept, "reference": reference,
     })
     j = parties.index(party)
     return SobyaninSukhovolskyResult(
-        statistic=float(slope[j]), pvalue=float("nan"), slope=float(slope[j]),
-        slope_ci=cis[j], reference=float(reference[j]), table=table, **common,
+        estimate=float(slope[j]), interval=cis[j], reference=float(reference[j]),
+        table=table, **common,
     )

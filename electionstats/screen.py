@@ -117,14 +117,14 @@ TESTS: dict[str, _Test] = {
         "excess votes above the clean turnout peak",
         _excess_votes,
         rule="lower",
-        field="anomalous_votes",
+        field="estimate",
         monte_carlo=True,
     ),
     "Sobyanin-Sukhovolsky": _Test(
         "votes gained per extra voter",
         _sobyanin_sukhovolsky,
         rule="lower",
-        field="slope",
+        field="estimate",
         reference="reference",
         monte_carlo=True,
     ),
@@ -173,7 +173,8 @@ def run_test(
         detected = float(pvalue < alpha) if np.isfinite(pvalue) else np.nan
     else:
         statistic = float(frame.get(spec.field, np.nan))
-        low = float(frame.get(f"{spec.field}_ci_low", np.nan))
+        # an estimate result's interval: always the columns interval_low/interval_high
+        low = float(frame.get("interval_low", np.nan))
         ref = 0.0 if spec.reference is None else float(frame.get(spec.reference, np.nan))
         detected = float(low > ref) if np.isfinite(low) and np.isfinite(ref) else np.nan
     n = frame.get("n", e.n_stations)

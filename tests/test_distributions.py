@@ -429,13 +429,13 @@ class TestFingerprint:
             fp = dist.fingerprint(e, party="A")
         assert fp.n == 0 and fp.total_weight == 0
         with pytest.warns(es.SmallSampleWarning, match="cumulative_votes: only 0 station"):
-            assert np.isnan(dist.cumulative_votes(e, party="A").statistic)
+            assert np.isnan(dist.cumulative_votes(e, party="A").estimate)
 
     def test_cumulative_votes(self, clean):
         cv = dist.cumulative_votes(clean, party="A")
         assert cv.cumulative_party[-1] == clean.counts("A").sum()
         assert np.all(np.diff(cv.cumulative_party) >= 0)
-        assert 0 <= cv.statistic <= 1
+        assert 0 <= cv.estimate <= 1
 
     @pytest.mark.parametrize(
         ("kwargs", "match"),
@@ -581,13 +581,30 @@ class TestShape:
         assert r.eft_sobyanin == pytest.approx(slope - s.mean())
         assert r.share_dip_pvalue > 0.05
 
-    def test_fast_bootstrap_equals_resampled_statistics(self):
-        # The moment-based replicates equal the _shape statistics on the resampled data.
-        rng = np.random.default_rng(0)
-        x, y = rng.beta(5, 4, 300), rng.beta(3, 5, 300)
-        fast = dist._shape_replicates(x, y, 7, np.random.default_rng(1))
-        idx = np.random.default_rng(1).integers(0, 300, size=(7, 300))
-        slow = dist._stats_for(x[idx], y[idx])
+    def test_same_intervals_as_basic_forensics_for_the_same_seed(self, clean):
+        # One moment bootstrap (issue 8.2): shape_statistics and basic_forensics give
+        # identical Skew/Kurt/Corr/Sobyanin intervals for the same data and seed.
+        r = dist.shape_statistics(clean, party="A", turnout="ballots_issued",
+                                  base="ballots_issued", n_resamples=200, rng=11)
+        t = es.basic_forensics(clean, ["A"], n_resamples=200, rng=11).long.set_index("statistic")
+        for stat, field in (("Skew", "share_skewness"), ("Kurt", "share_kurtosis"),
+                            ("Corr", "correlation"), ("Sobyanin", "eft_sobyanin")):
+            iv = getattr(r, f"{field}_ci")
+            assert t.loc[stat, "value"] == pytest.approx(getattr(r, field), rel=1e-12)
+            assert (t.loc[stat, "ci_low"], t.loc[stat, "ci_high"]) == (iv.low, iv.high)
+
+    def test_sobyanin_bootstrap_slopes_equal_slopes_of_resampled_copies(self, clean):
+        # The slopes come from resampled moments; recompute them on resampled copies.
+        from electionstats import _shape
+
+        x = clean.counts("ballots_issued") / clean.counts("registered")
+        y = clean.counts("A") / clean.counts("registered")
+        dx, dy = x - x.mean(), y - y.mean()
+        m = _shape._resample_means_chunk(np.random.default_rng(3), 5,
+                                         np.column_stack([dx, dx**2, dy, dx * dy]))
+        fast = (m[:, 3] - m[:, 0] * m[:, 2]) / (m[:, 1] - m[:, 0] ** 2)
+        idx = np.random.default_rng(3).integers(0, x.size, size=(5, x.size))
+        slow = [stats.linregress(x[i], y[i]).slope for i in idx]
         np.testing.assert_allclose(fast, slow, rtol=1e-9)
 
     def test_intervals_cover_under_normal_data(self):
@@ -652,7 +669,7 @@ class TestPlots:
             assert "n = " in ax.get_title() + "".join(t.get_text() for t in ax.texts) + (
                 ax.get_legend().get_title().get_text() if ax.get_legend() else "")
         ax = ip.plot(dimension="turnout")
-        assert ax.get_xlabel() == "Turnout, ballots_issued/registered (%)"
+        assert ax.get_xlabel() == "Turnout: ballots issued / registered voters (%)"
         with pytest.raises(ValueError, match="`dimension` must be 'share' or 'turnout'"):
             ip.plot(dimension="either")
         plt.close("all")
@@ -690,7 +707,7 @@ def test_poland_r1_turnout_from_ballots_found_everywhere(load_dataset):
     assert ev.anomalous_votes < 0 and not ev.assumption_holds
     assert "does not hold here" in ev.note
     ax = ev.plot()
-    assert "ballots_found" in ax.get_xlabel()
+    assert ax.get_xlabel() == "Turnout: ballots found / registered voters (%)"
 
 
 def test_excess_votes_by_tik_uses_the_elections_groups(load_dataset):
@@ -721,3 +738,91 @@ def test_fingerprint_too_fine_refuses_before_allocating(clean):
     with pytest.raises(ValueError, match=r"limit is 16,777,216 cells"):
         dist.fingerprint(clean, bin_width=1e-5)
     assert dist.fingerprint(clean, bin_width=0.001).counts.shape == (1000, 1000)
+
+
+# ---------------------------------------------------------------------------- result family
+class TestResultFamily:
+    """Issue 8.3: tests are TestResults, descriptions EstimateResults or TableResults."""
+
+    @pytest.fixture(scope="class")
+    def results(self, clean):
+        return {
+            "fingerprint": dist.fingerprint(clean),
+            "cumulative": dist.cumulative_votes(clean),
+            "integer": dist.integer_percentage_test(clean, histograms=False),
+            "spikes": dist.spikes_test(clean, n_resamples=20, rng=0),
+            "excess": dist.excess_votes(clean, n_resamples=30, rng=0),
+            "excess0": dist.excess_votes(clean, n_resamples=0),
+            "shape": dist.shape_statistics(clean, n_resamples=30, rng=0),
+            "sobyanin": dist.sobyanin_sukhovolsky(clean, n_resamples=30, rng=0),
+            "sobyanin0": dist.sobyanin_sukhovolsky(clean, n_resamples=0),
+        }
+
+    def test_kinds(self, results):
+        kinds = {"fingerprint": es.TableResult, "cumulative": es.EstimateResult,
+                 "integer": es.TestResult, "spikes": es.TestResult,
+                 "excess": es.EstimateResult, "shape": es.TableResult,
+                 "sobyanin": es.EstimateResult}
+        for name, kind in kinds.items():
+            assert isinstance(results[name], kind), name
+
+    def test_tests_unpack_and_descriptions_have_no_pvalue(self, results):
+        for name in ("integer", "spikes"):
+            stat, p = results[name]
+            assert (stat, p) == (results[name].statistic, results[name].pvalue)
+            assert 0 < p <= 1
+        for name in ("fingerprint", "cumulative", "excess", "shape", "sobyanin"):
+            r = results[name]
+            assert not hasattr(r, "pvalue"), name
+            assert "pvalue" not in r.to_frame().columns or name == "shape"  # dip p-values
+            with pytest.raises(TypeError, match="does not unpack"):
+                tuple(r)
+
+    def test_frames_of_one_kind_concat_into_one_set_of_columns(self, results):
+        ev, ev0 = results["excess"], results["excess0"]
+        table = pd.concat([ev.to_frame(), ev0.to_frame()], ignore_index=True)
+        assert list(table.columns) == list(ev.to_frame().columns)
+        assert {"estimate", "interval_low", "interval_high", "stuffing_ci_low"} <= set(table)
+        assert np.isnan(table.loc[1, "interval_low"]) and np.isfinite(table.loc[0, "interval_low"])
+        s, s0 = results["sobyanin"], results["sobyanin0"]
+        assert list(pd.concat([s.to_frame(), s0.to_frame()]).columns) == list(s.to_frame())
+        estimates = pd.concat([results[k].to_frame() for k in ("cumulative", "excess", "sobyanin")])
+        assert estimates[["estimate", "interval_low", "interval_high"]].shape == (3, 3)
+        # tables and arrays never become columns
+        for r in results.values():
+            assert not {"exclusions", "table", "counts", "sensitivity"} & set(r.to_frame())
+
+    def test_intervals_and_old_names(self, results):
+        ev, sob, sp = results["excess"], results["sobyanin"], results["spikes"]
+        assert ev.anomalous_votes == ev.estimate and ev.anomalous_votes_ci == ev.interval
+        assert ev.interval.confidence_level == 0.95
+        lo, hi = ev.anomalous_votes_ci
+        assert (lo, hi) == (ev.interval[0], ev.interval[1]) and lo <= hi
+        assert sob.slope == sob.estimate and sob.slope_ci[0] == sob.interval.low
+        assert isinstance(sp.confidence_interval, es.Interval)
+        assert sp.confidence_interval[0] <= sp.statistic <= sp.confidence_interval[1]
+        with pytest.warns(DeprecationWarning, match="read `estimate`"):
+            assert ev.statistic == ev.estimate
+        shape = results["shape"]
+        row = shape.to_frame().set_index("statistic").loc["share_skewness"]
+        assert (row["interval_low"], row["interval_high"]) == tuple(shape.share_skewness_ci)
+
+    def test_summaries_in_plain_words_and_html(self, results):
+        import re
+
+        for name, r in results.items():
+            text = str(r.summary())
+            html = r._repr_html_()
+            assert "<table" in html and "Cite:" in text, name
+            items = [line.split("  ")[0] for line in text.splitlines()[2:] if line]
+            # no code identifiers (snake_case) as labels
+            assert not [i for i in items if re.fullmatch(r"[a-z]+(_[a-z]+)+", i)], (name, items)
+            assert r.cite().startswith("@"), name
+        assert "Anomalous votes" in results["excess"].summary()
+        assert "ballots issued / registered voters" in results["fingerprint"].summary()
+
+    def test_equal_results_compare_equal(self, clean):
+        a = dist.excess_votes(clean, n_resamples=20, rng=4)
+        b = dist.excess_votes(clean, n_resamples=20, rng=4)
+        assert a == b
+        assert dist.fingerprint(clean) == dist.fingerprint(clean)

@@ -247,10 +247,10 @@ def test_exclusions_and_capping_are_counted():
     with pytest.warns(es.DataQualityWarning, match="more ballots than registered"):
         e = _election(reg, ballots, votes, issued=issued)
     res = spikes_test(e, party="A", n_resamples=20, rng=0)
-    assert res.turnout_numerator == "valid+invalid"
+    assert res.turnout == "valid+invalid"
     assert (res.n, res.n_excluded, res.n_capped) == (797, 3, 5)
     assert "3 with valid+invalid = 0" in res.excluded_reason
-    res = spikes_test(e, party="A", n_resamples=20, turnout_numerator="ballots_issued", rng=0)
+    res = spikes_test(e, party="A", n_resamples=20, turnout="ballots_issued", rng=0)
     assert (res.n, res.n_excluded) == (795, 5)
     assert "2 with A > ballots_issued" in res.excluded_reason
 
@@ -260,7 +260,7 @@ def test_bad_input_errors():
     e = _election(reg, ballots, votes)
     with pytest.raises(TypeError, match="`election` must be an electionstats.Election"):
         spikes_test(pd.DataFrame({"a": [1]}))
-    with pytest.raises(KeyError, match="`party`='C' not found"):
+    with pytest.raises(KeyError, match="party 'C' not found"):
         spikes_test(e, party="C")
     with pytest.raises(ValueError, match="`n_resamples` must be at least 2"):
         spikes_test(e, n_resamples=1)
@@ -274,10 +274,10 @@ def test_bad_input_errors():
         spikes_test(e, max_components=0)
     with pytest.raises(ValueError, match="`confidence_level` must be strictly between"):
         spikes_test(e, confidence_level=1.5)
-    with pytest.raises(ValueError, match="`turnout_numerator`='B' is a party"):
-        spikes_test(e, turnout_numerator="B")
+    with pytest.raises(KeyError, match=r"`turnout`='B': \['B'\] are parties, not ballot counts"):
+        spikes_test(e, turnout="B")
     with pytest.raises(KeyError, match="not a count column"):
-        spikes_test(e, turnout_numerator="ballots_issued")
+        spikes_test(e, turnout="ballots_issued")
     with pytest.raises(TypeError, match="`rng` must be None"):
         spikes_test(e, rng=np.random.RandomState(0))
     no_reg = es.Election.from_frame(
@@ -289,6 +289,17 @@ def test_bad_input_errors():
     empty = _election([10, 10], [0, 0], [0, 0])
     with pytest.raises(ValueError, match="no station has a vote share"):
         spikes_test(empty, party="A")
+
+
+def test_old_keyword_turnout_numerator_still_works_with_a_deprecation_warning():
+    reg, ballots, votes = _clean(300, 1)
+    e = _election(reg, ballots, votes)
+    new = spikes_test(e, party="A", turnout="valid", n_resamples=10, rng=0)
+    with pytest.warns(DeprecationWarning, match="`turnout_numerator` is deprecated.*`turnout=`"):
+        old = spikes_test(e, party="A", turnout_numerator="valid", n_resamples=10, rng=0)
+    assert old == new
+    with pytest.warns(DeprecationWarning, match="read `turnout`"):
+        assert old.turnout_numerator == "valid"
 
 
 def test_small_sample_warns():

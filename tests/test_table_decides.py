@@ -203,3 +203,14 @@ def test_poland_r1_turnout_in_excess_votes(poland_r1):
 def test_poland_r1_turnout_in_distribution_analyses(poland_r1, func):
     r = getattr(es, func)(poland_r1)
     assert r.turnout_definition.startswith("ballots_found")
+
+
+def test_poland_r1_turnout_in_spikes(poland_r1):
+    # The spikes test asks the table too (its own preference is valid + invalid ballots).
+    from electionstats._spikes import TURNOUT_PREFERENCE
+
+    assert TURNOUT_PREFERENCE[0] == "valid+invalid"
+    r = es.spikes_test(poland_r1, n_resamples=2, rng=0)
+    assert r.turnout == "ballots_found"
+    t = poland_r1.totals()
+    assert round(t["ballots_found"] / t["registered"], 4) == PKW_TURNOUT_R1
