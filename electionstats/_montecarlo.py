@@ -96,7 +96,10 @@ def basic_bootstrap_ci(
     """
     confidence_level = check_confidence_level(confidence_level)
     alpha = 1 - confidence_level
-    lo_q, hi_q = np.nanquantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0)
+    replicates = np.asarray(replicates, dtype=float)
+    # nanquantile works column by column in Python; without NaN, quantile is the same
+    quantile = np.quantile if not np.isnan(replicates).any() else np.nanquantile
+    lo_q, hi_q = quantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0)
     low = 2 * np.asarray(estimate) - hi_q
     high = 2 * np.asarray(estimate) - lo_q
     if np.ndim(low) == 0:

@@ -55,6 +55,9 @@ __all__ = [
 
 #: Replicates per Monte Carlo or bootstrap chunk (each chunk has its own generator).
 MC_CHUNK = 64
+#: Replicates per chunk of a resampled tally (a multinomial over ten or so categories:
+#: about 1 us a replicate, so small chunks would be mostly the cost of their generators).
+TALLY_CHUNK = 1024
 
 RATE_MODELS = ("auto", "plugin", "fitted")
 
@@ -180,7 +183,7 @@ def reference_null(
         df = spec.k - 1
         small = float((n * probs).min()) < 5
         if method == "exact" or (method == "auto" and small):
-            null_dist = run_chunks(_multinomial_gof_chunk, n_resamples, chunk_size=MC_CHUNK,
+            null_dist = run_chunks(_multinomial_gof_chunk, n_resamples, chunk_size=TALLY_CHUNK,
                                    rng=rng, args=(n, probs, gof))
             pvalue = monte_carlo_pvalue(null_dist, stat, "greater")
             pmethod = f"Monte Carlo from the reference multinomial ({n_resamples:,} draws)"
@@ -341,60 +344,170 @@ def _windows(d: np.ndarray, r: np.ndarray, rho: float) -> tuple[np.ndarray, np.n
 
 def _row_pmf(
     d: np.ndarray, r: np.ndarray, rho: float, lo: np.ndarray, width: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Values (rows, w) and probabilities of each row's count over its window.
+) -> np.ndarray:
+    """Probabilities (rows, w) of each row's count from ``lo`` on (counts:
+    :func:`_window_values`).
+
+    ``w`` is the widest window of the rows; a row's cells beyond its count's maximum ``d``
+    have probability 0 (and value ``d``); cells between its window's end (``width``) and
+    ``d`` carry their probability, and callers read each row up to its ``width`` only.
 
     ``log P(x) = T1[x] + T2[d - x] + c(d)`` with tables of log-gamma values over the
     counts (binomial: ``T1 = T2 = -log k!`` plus ``x log r + (d - x) log(1 - r)``;
     beta-binomial with ``a = r s``, ``b = (1 - r) s``: ``T1[k] = log Gamma(k + a) - log k!``,
-    ``T2[k] = log Gamma(k + b) - log k!``), so a cell costs two look-ups and an ``exp``.
+    ``T2[k] = log Gamma(k + b) - log k!``). A row's window of ``T1`` and of ``T2``
+    reversed are contiguous slices of the tables, so a cell costs two copies, two
+    additions and an ``exp``.
     """
-    j = np.arange(int(width.max()))
-    x = lo[:, None] + j[None, :]
-    valid = (j[None, :] < width[:, None])
-    x = np.where(valid, x, d[:, None])
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    w = max(1, int(width.max()))
     top = int(d.max()) + 1
     k = np.arange(top, dtype=float)
     lgk = special.gammaln(k + 1)
     point = (r <= 0) | (r >= 1)
+    pad = np.full(w, -np.inf)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if rho > 0:  # one shared rate (fitted model) or per-row rates
+        if rho > 0:
             s = (1 - rho) / rho
             a = np.where(point, 1.0, r * s)
             b = np.where(point, 1.0, (1 - r) * s)
-            if np.all(a == a[0]) and np.all(b == b[0]):
-                t1 = special.gammaln(k + a[0]) - lgk
-                t2 = special.gammaln(k + b[0]) - lgk
-                logp = t1[x] + t2[d[:, None] - x]
-            else:
-                xf = x.astype(float)
-                logp = (special.gammaln(xf + a[:, None]) - lgk[x]
-                        + special.gammaln(d[:, None] - xf + b[:, None]) - lgk[d[:, None] - x])
-            # log C(d, x) + log B(x + a, d - x + b) - log B(a, b)
+            shared = bool(np.all(a == a[0]) and np.all(b == b[0]))
+        if rho > 0 and shared:
+            t1 = special.gammaln(k + a[0]) - lgk
+            t2 = special.gammaln(k + b[0]) - lgk
             const = lgk[d] - special.gammaln(d + a + b) + special.gammaln(a + b) \
                 - special.gammaln(a) - special.gammaln(b)
+            slope = None
+        elif rho > 0:  # per-row rates with a dispersion: the general formula
+            return _row_pmf_general(d, lo, w, a, b, lgk, point)
         else:
+            t1 = t2 = -lgk
             lr, l1r = np.log(r), np.log1p(-r)
-            logp = -lgk[x] - lgk[d[:, None] - x]
-            logp += np.where(point[:, None], 0.0, x * lr[:, None] + (d[:, None] - x) * l1r[:, None])
-            const = lgk[d]
-        logp += np.where(point, -logp[:, 0], const)[:, None]
-        # below e**-700 a probability is 0 here (and subnormal floats are slow)
-        pmf = np.exp(np.maximum(logp, -745.0))
-        pmf[~valid | (logp < -700.0)] = 0.0
-    return x, pmf
+            slope = np.where(point, 0.0, lr - l1r)
+            const = lgk[d] + np.where(point, 0.0, d * l1r)
+        win1 = sliding_window_view(np.concatenate([t1, pad]), w)
+        win2 = sliding_window_view(np.concatenate([t2[::-1], pad]), w)
+        logp = win1[lo]
+        logp += win2[top - 1 - d + lo]
+        logp += const[:, None]
+        if slope is not None:
+            logp += (lo * slope)[:, None] + np.arange(w)[None, :] * slope[:, None]
+        if point.any():  # a rate of 0 or 1: all mass at lo (the window is that one count)
+            logp[point] = -np.inf
+            logp[point, 0] = 0.0
+        return np.exp(logp, out=logp)
+
+
+def _window_values(d: np.ndarray, lo: np.ndarray, w: int) -> np.ndarray:
+    """The counts of each row's cells in :func:`_row_pmf` (``d`` beyond ``d``)."""
+    return np.minimum(lo[:, None] + np.arange(w)[None, :], d[:, None])
+
+
+def _row_pmf_general(
+    d: np.ndarray, lo: np.ndarray, w: int, a: np.ndarray, b: np.ndarray, lgk: np.ndarray,
+    point: np.ndarray,
+) -> np.ndarray:
+    """Beta-binomial probabilities with a different ``(a, b)`` on every row (``point``
+    rows: all mass at ``lo``)."""
+    x = _window_values(d, lo, w)
+    beyond = (lo[:, None] + np.arange(w)[None, :]) > d[:, None]
+    xf = x.astype(float)
+    logp = (special.gammaln(xf + a[:, None]) - lgk[x]
+            + special.gammaln(d[:, None] - xf + b[:, None]) - lgk[d[:, None] - x])
+    logp += (lgk[d] - special.gammaln(d + a + b) + special.gammaln(a + b)
+             - special.gammaln(a) - special.gammaln(b))[:, None]
+    logp[beyond | (np.arange(w)[None, :] >= (d - lo + 1)[:, None])] = -np.inf
+    logp[point] = -np.inf
+    logp[point, 0] = 0.0
+    return np.exp(logp, out=logp)
 
 
 def _category_probs(
-    spec: DigitSpec, x: np.ndarray, d: np.ndarray, pmf: np.ndarray, cap: bool,
-    table: np.ndarray | None,
+    spec: DigitSpec, x: np.ndarray, d: np.ndarray, pmf: np.ndarray, width: np.ndarray,
+    cap: bool, table: np.ndarray | None,
 ) -> np.ndarray:
-    """Category probabilities (rows, k + 1; column 0 = excluded), renormalised per row."""
+    """Category probabilities (rows, k + 1; column 0 = excluded) of each row's window of
+    ``width`` cells, renormalised per row."""
     m = d.size
     k1 = spec.k + 1
     codes = _codes_of(spec, x, np.broadcast_to(d[:, None], x.shape), cap, table)
     flat = (np.arange(m)[:, None] * k1 + codes + 1).ravel()
+    pmf = np.where(np.arange(x.shape[1])[None, :] < width[:, None], pmf, 0.0)
     q = np.bincount(flat, weights=pmf.ravel(), minlength=m * k1).reshape(m, k1)
+    return q / q.sum(axis=1)[:, None]
+
+
+
+#: Largest number of runs of equal codes for which category probabilities are read from
+#: the cumulative distribution (differences at the runs' ends) instead of tallied cell by
+#: cell; digit codes of leading digits change a few hundred times up to 10**5.
+MAX_RUNS = 4096
+
+
+def _global_runs(spec: DigitSpec, table: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Runs of equal codes of a count-only code table: (first count of each run, code).
+
+    None when the codes depend on the denominator (percentages), when there is no table
+    or when the codes change too often (last digits) for runs to pay.
+    """
+    if spec.uses_percent or table is None:
+        return None
+    starts = np.r_[0, np.flatnonzero(table[1:] != table[:-1]) + 1]
+    if starts.size > MAX_RUNS:
+        return None
+    return starts.astype(np.int64), table[starts].astype(np.intp)
+
+
+def _percent_runs(d: np.ndarray, min_count: int, cap: bool) -> np.ndarray:
+    """First count of each run of equal codes of :func:`percent_codes`, per row (rows, 102).
+
+    Run 0 is ``[0, min_count)`` (excluded); run ``1 + j`` holds the counts whose rounded
+    percentage is ``j`` (j = 0..100). The rounded percentage ``R(x)`` is non-decreasing in
+    ``x``; it first reaches ``j`` at ``c = floor((2j - 1) d / 200)`` (an exact half, rounded
+    to even, or the float division rounding up) or at ``c + 1``, so evaluating
+    :func:`percent_codes`' own arithmetic at ``c`` decides, exactly as it would cell by cell.
+    """
+    j = np.arange(1, 101, dtype=np.int64)
+    c = ((2 * j - 1)[None, :] * d[:, None]) // 200
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = c / d[:, None]
+    if cap:
+        share = np.minimum(share, 1.0)
+    pct = np.rint(100.0 * share)
+    first = np.where(pct >= j[None, :], c, c + 1)
+    out = np.zeros((d.size, 102), dtype=np.int64)
+    out[:, 2:] = first
+    out[:, 1:] = np.maximum(out[:, 1:], min_count)
+    return out
+
+
+#: Codes of the runs of :func:`_percent_runs`: excluded, then the last digit of 0..100.
+_PERCENT_RUN_CODES = np.r_[-1, np.arange(101) % 10].astype(np.intp)
+
+
+def _run_probs(
+    spec: DigitSpec, runs: tuple[np.ndarray, np.ndarray] | None, cdf: np.ndarray,
+    d: np.ndarray, lo: np.ndarray, width: np.ndarray, cap: bool,
+) -> np.ndarray:
+    """Category probabilities (rows, k + 1) from each row's cumulative distribution.
+
+    ``cdf[:, i]`` is the probability of a count below ``lo + i`` (``cdf[:, 0] = 0``); a run
+    of counts with one code has the probability ``cdf[end] - cdf[start]`` (positions
+    clipped to the row's window of ``width`` counts), so a row costs one gather per run,
+    not one per count.
+    """
+    w = width[:, None]
+    if runs is None:  # percentages: the runs depend on each row's denominator
+        starts, codes = _percent_runs(d, spec.min_count, cap), _PERCENT_RUN_CODES
+    else:
+        starts, codes = runs[0][None, :], runs[1]
+    pos = np.concatenate([np.clip(starts - lo[:, None], 0, w), w], axis=1)
+    at = np.take_along_axis(cdf, pos, axis=1)
+    run_p = np.clip(np.diff(at, axis=1), 0.0, None)
+    onehot = np.zeros((codes.size, spec.k + 1))
+    onehot[np.arange(codes.size), codes + 1] = 1.0
+    q = run_p @ onehot
     return q / q.sum(axis=1)[:, None]
 
 
@@ -429,7 +542,7 @@ def _modular_probs(spec: DigitSpec, d: np.ndarray, r: np.ndarray) -> np.ndarray:
     q[:, 1:] = probs
     lo = spec.min_count if spec.code.kind == "last" else max(spec.min_count, 10)
     if lo > 0:
-        x, pmf = _row_pmf(d, r, 0.0, np.zeros_like(d), np.minimum(lo, d + 1))
+        pmf = _row_pmf(d, r, 0.0, np.zeros_like(d), np.minimum(lo, d + 1))
         # a rate of 0 or 1 is a point mass at 0 or d
         at = np.where(r >= 1, d, 0)
         point = ((r <= 0) | (r >= 1))[:, None]
@@ -511,18 +624,27 @@ def size_aware_models(
         lo, hi = _windows(d, r, model.dispersion)
         width = hi - lo + 1
         order = np.argsort(width, kind="stable")
+        runs = [None if modular[i] else _global_runs(sp, tables[i]) for i, sp in enumerate(specs)]
         start = 0
         while start < d.size:
             end = min(d.size, start + batch_rows(int(width[order[start]])))
             while end - start > 1 and (end - start) * int(width[order[end - 1]]) > MAX_BATCH_CELLS:
                 end = start + max(1, MAX_BATCH_CELLS // int(width[order[end - 1]]))
             rows = order[start:end]
-            x, pmf = _row_pmf(d[rows], r[rows], model.dispersion, lo[rows], width[rows])
+            pmf = _row_pmf(d[rows], r[rows], model.dispersion, lo[rows], width[rows])
             w = weight[rows].astype(float)
+            cdf = None
             for i, sp in enumerate(specs):
                 if modular[i]:
                     continue
-                q = _category_probs(sp, x, d[rows], pmf, cap, tables[i])
+                if runs[i] is not None or sp.uses_percent:
+                    if cdf is None:
+                        cdf = np.zeros((rows.size, pmf.shape[1] + 1))
+                        np.cumsum(pmf, axis=1, out=cdf[:, 1:])
+                    q = _run_probs(sp, runs[i], cdf, d[rows], lo[rows], width[rows], cap)
+                else:
+                    x = _window_values(d[rows], lo[rows], pmf.shape[1])
+                    q = _category_probs(sp, x, d[rows], pmf, width[rows], cap, tables[i])
                 s1[i] += w @ q
                 s2[i] += q.T @ (q * w[:, None])
             start = end
@@ -751,7 +873,7 @@ def bootstrap_null(
     n = int(obs.sum())
     stat = float(point_statistic(spec, obs))
     cells = np.append(obs, n_excluded).astype(float)
-    sims = run_chunks(_multinomial_chunk, n_resamples, chunk_size=MC_CHUNK, rng=rng,
+    sims = run_chunks(_multinomial_chunk, n_resamples, chunk_size=TALLY_CHUNK, rng=rng,
                       args=(n + n_excluded, cells / cells.sum()))[:, : spec.k]
     null_dist = point_statistic(spec, sims)
     null_dist = null_dist[np.isfinite(null_dist)]

@@ -381,6 +381,7 @@ def map_items(
     args: Sequence[Any] = (),
     workers: int | None = None,
     client: Any = None,
+    cells: int | None = None,
     progress: bool | None = None,
     desc: str | None = None,
 ) -> list[Any]:
@@ -389,7 +390,9 @@ def map_items(
     The task-level twin of :func:`map_chunks` (same backends, same guarantees): item ``i``
     gets the ``i``-th child spawned from ``rng``, whoever runs it, so the results are
     identical serially, on a process pool and on a Dask cluster. Used to screen many
-    elections and to simulate many elections for calibration.
+    elections, to simulate many elections for calibration and for the groups of
+    ``basic_forensics``. ``cells``: rough array cells of the whole job; below
+    :data:`SERIAL_BELOW_CELLS` it runs in this process (default: unknown, the pool).
 
     Examples
     --------
@@ -403,6 +406,7 @@ def map_items(
     if not items:
         raise ValueError("`items` is empty: there is nothing to run.")
     seeds = chunk_seeds(rng, len(items))
+    small = cells is not None and int(cells) < SERIAL_BELOW_CELLS
     return _dispatch(
-        func, seeds, items, [1] * len(items), tuple(args), workers, client, False, progress, desc
+        func, seeds, items, [1] * len(items), tuple(args), workers, client, small, progress, desc
     )

@@ -33,11 +33,11 @@ from ._digitcore import (
 )
 from ._groups import P_ADJUST_METHODS, adjust_pvalues
 from ._montecarlo import (
-    as_generator,
     basic_bootstrap_ci,
     check_n_resamples,
     monte_carlo_pvalue,
 )
+from ._parallel import map_items
 from ._nulls import (
     bootstrap_null,
     montecarlo_null,
@@ -46,7 +46,7 @@ from ._nulls import (
     size_aware_models,
     size_aware_null,
 )
-from ._args import check_alpha, check_confidence_level
+from ._args import check_alpha, check_confidence_level, check_rng
 from ._results import CAVEAT, Summary, TableResult
 from ._warnings import SmallSampleWarning
 from .election import Election
@@ -256,15 +256,17 @@ def _basic_forensics_iv(
 _NAN_BY_DESIGN = {"Turnout": ("Sobyanin", "Corr")}
 
 
-def _warn_undefined(
+def _undefined_message(
     group: Any, column: str, count: np.ndarray, den: np.ndarray, share: np.ndarray,
     turnout: np.ndarray | None, stats_: dict[str, _Row], notes: list[str],
-) -> None:
-    """One warning per group and column that says why its NaN cells are NaN."""
+) -> str | None:
+    """The warning of one group and column that says why its NaN cells are NaN (or None)."""
     skip = _NAN_BY_DESIGN.get(column, ())
     undefined = [k for k in STATISTICS if k not in skip and not np.isfinite(stats_[k][0])]
     no_p = [k for k in STATISTICS if k not in skip and k not in undefined
             and np.isfinite(_REFERENCE[k]) and not np.isfinite(stats_[k][3])]
+    if not (undefined or no_p or notes):
+        return None
     reasons: list[str] = []
     n = count.size
     fin = np.isfinite(share)
@@ -285,18 +287,13 @@ def _warn_undefined(
     if not (count >= 10).any():
         reasons.append("no count is 10 or more (_2BL needs a second digit)")
     reasons.extend(notes)
-    if undefined or no_p or notes:
-        what = []
-        if undefined:
-            what.append(f"{', '.join(undefined)} undefined (NaN)")
-        if no_p:
-            what.append(f"no p-value for {', '.join(no_p)}")
-        warnings.warn(
-            f"basic_forensics, {group} / {column}: {'; '.join(what) or 'see below'}: "
-            f"{'; '.join(reasons) or 'too few usable stations'}.",
-            SmallSampleWarning,
-            stacklevel=3,
-        )
+    what = []
+    if undefined:
+        what.append(f"{', '.join(undefined)} undefined (NaN)")
+    if no_p:
+        what.append(f"no p-value for {', '.join(no_p)}")
+    return (f"basic_forensics, {group} / {column}: {'; '.join(what) or 'see below'}: "
+            f"{'; '.join(reasons) or 'too few usable stations'}.")
 
 
 def _capped_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -344,12 +341,17 @@ def _digit_rows(
     out: dict[str, _Row] = {}
     notes: list[str] = []
     two = {"alternative": "two-sided", "confidence_level": confidence_level}
+    # LastC and C05s are two statistics of one tally: one resampling serves both
+    last_seed = rng.bit_generator.seed_seq.spawn(1)[0]
     for name, (spec, obs_tally) in obs.items():
         n = int(obs_tally.sum())
         if n == 0:
             out[name] = (float("nan"), np.nan, np.nan, np.nan, 0, "", np.nan, "")
             continue
-        boot = bootstrap_null(spec, obs_tally, n_all - n, n_resamples=n_resamples, rng=rng, **two)
+        boot_rng = (np.random.SeedSequence(last_seed.entropy, spawn_key=last_seed.spawn_key)
+                    if name in ("LastC", "C05s") else rng)
+        boot = bootstrap_null(spec, obs_tally, n_all - n, n_resamples=n_resamples,
+                              rng=boot_rng, **two)
         value = float(point_statistic(spec, obs_tally))
         lo, hi = boot.interval
         if null == "bootstrap":
@@ -379,12 +381,18 @@ def _shape_rows(
     n_resamples: int,
     confidence_level: float,
     rng: np.random.Generator,
-) -> dict[str, _Row]:
+    known: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[dict[str, _Row], tuple[np.ndarray, np.ndarray, np.ndarray] | None]:
     """Skew, Kurt, DipT, Sobyanin, Corr, from one moment bootstrap over stations.
 
     The p-value inverts the basic interval around the reference (NaN without one).
     Skew and Kurt use every station with a share; Sobyanin and Corr the stations with
     both a share and a turnout (the same stations whenever turnout is defined).
+
+    ``known``: estimates and replicates of the share's skewness and kurtosis from a joint
+    bootstrap already run on the same stations (the turnout columns of a party's joint
+    bootstrap are the Turnout column's own statistics). Returns the rows and, when a joint
+    bootstrap ran, ``(stations used, estimates, replicates)`` of its turnout columns.
     """
     nan_row = (np.nan, np.nan, np.nan, np.nan, 0, "", np.nan, "")
     out = dict.fromkeys(("Skew", "Kurt", "DipT", "Sobyanin", "Corr"), nan_row)
@@ -399,8 +407,12 @@ def _shape_rows(
             tasks.append((("Skew", "Kurt"), None, s))
         if pairs is not None and pairs.sum() >= 3:
             tasks.append((("Sobyanin", "Corr"), turnout[pairs], share[pairs]))
+    joint = None
     for names, x, y in tasks:
-        if x is None:  # share alone: its statistics are the x columns
+        if x is None and known is not None:
+            est, reps = known
+            col = {"Skew": 0, "Kurt": 1}
+        elif x is None:  # share alone: its statistics are the x columns
             est = _shape.shape_estimates(y)
             reps = _shape.moment_bootstrap(y, n_resamples=n_resamples, rng=rng)
             col = {"Skew": 0, "Kurt": 1}
@@ -408,6 +420,7 @@ def _shape_rows(
             est = _shape.shape_estimates(x, y)
             reps = _shape.moment_bootstrap(x, y, n_resamples=n_resamples, rng=rng)
             col = _SHAPE_COLUMNS
+            joint = (pairs, est[:2], reps[:, :2])
         for k in names:
             j = col[k]
             r = reps[:, j][np.isfinite(reps[:, j])]
@@ -424,7 +437,40 @@ def _shape_rows(
     if s.size >= 4:
         p = _shape.dip_pvalue(s)
         out["DipT"] = (p, np.nan, np.nan, p, s.size, "dip test, tabulated (Hartigan)", np.nan, "")
-    return out
+    return out, joint
+
+
+def _group_task(
+    gen: np.random.Generator,
+    item: tuple[Any, list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]]],
+    n_resamples: int,
+    confidence_level: float,
+    null: str,
+) -> list[tuple[dict[str, _Row], str | None]]:
+    """Every statistic of one group's columns: one task of the process pool.
+
+    Party columns run first; when a party's joint bootstrap of (turnout, share) used
+    exactly the stations with a turnout, its turnout columns are the Turnout column's
+    skewness and kurtosis replicates (the same resamples, not a second bootstrap).
+    Returns, in the order of the columns, the rows and the warning message (or None).
+    """
+    group, cells = item
+    done: dict[int, tuple[dict[str, _Row], str | None]] = {}
+    known = None
+    order = sorted(range(len(cells)), key=lambda i: cells[i][0] == "Turnout")
+    for i in order:
+        col, count, den, share, tvec = cells[i]
+        use = known if col == "Turnout" else None
+        stats_, joint = _shape_rows(share, tvec, n_resamples=n_resamples,
+                                    confidence_level=confidence_level, rng=gen, known=use)
+        if joint is not None and known is None and tvec is not None \
+                and np.array_equal(joint[0], np.isfinite(tvec)):
+            known = joint[1:]
+        digit_stats, notes = _digit_rows(count, den, n_resamples=n_resamples,
+                                         confidence_level=confidence_level, null=null, rng=gen)
+        stats_.update(digit_stats)
+        done[i] = (stats_, _undefined_message(group, col, count, den, share, tvec, stats_, notes))
+    return [done[i] for i in range(len(cells))]
 
 
 def basic_forensics(
@@ -439,6 +485,7 @@ def basic_forensics(
     p_adjust: str | None = "fdr_bh",
     alpha: float = 0.05,
     rng: Any = None,
+    workers: int | None = None,
 ) -> ForensicsTable:
     """The Election Forensics Toolkit's basic statistics, per group and column.
 
@@ -484,7 +531,12 @@ def basic_forensics(
     alpha : float
         Level for the ``reject`` column and the shading of the HTML view.
     rng : None, int or numpy.random.Generator
-        Randomness for the bootstrap and Monte Carlo.
+        Randomness for the bootstrap and Monte Carlo. Each group draws from its own
+        generator spawned from ``rng``, so the table is the same however many processes
+        compute it.
+    workers : int, optional
+        Processes for the groups (default every core; large tables only, small ones run
+        in this process); ``1`` runs everything in this process. Results do not depend on it.
 
     Returns
     -------
@@ -544,7 +596,7 @@ def basic_forensics(
         election, columns, by, ballots, n_resamples, confidence_level, p_adjust, null
     )
     alpha = check_alpha(alpha)
-    gen = as_generator(rng)
+    gen = check_rng(rng)
     ball = election.counts(ballots)
     reg = election.counts("registered") if "registered" in election.roles else None
     turnout = _capped_ratio(ball, reg) if reg is not None else None
@@ -555,25 +607,28 @@ def basic_forensics(
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
         groups = [(u, order[bounds[i] : bounds[i + 1]]) for i, u in enumerate(uniques)]
-    rows = []
+    items = []
     for value, idx in groups:
+        cells = []
         for col in columns:
             if col == "Turnout":
-                count, den = ball[idx], reg[idx]
-                share = turnout[idx]
-                tvec = None
+                cells.append((col, ball[idx], reg[idx], turnout[idx], None))
             else:
                 count, den = election.counts(col)[idx], ball[idx]
-                share = _capped_ratio(count, den)
-                tvec = turnout[idx] if turnout is not None else None
-            stats_ = _shape_rows(
-                share, tvec, n_resamples=b, confidence_level=confidence_level, rng=gen
-            )
-            digit_stats, notes = _digit_rows(
-                count, den, n_resamples=b, confidence_level=confidence_level, null=null, rng=gen
-            )
-            stats_.update(digit_stats)
-            _warn_undefined(value, col, count, den, share, tvec, stats_, notes)
+                cells.append((col, count, den, _capped_ratio(count, den),
+                              turnout[idx] if turnout is not None else None))
+        items.append((value, cells))
+    # one task per group, each with its own generator spawned from rng: the same table
+    # serially or on the process pool
+    work = len(election) * len(columns) * b
+    results = map_items(_group_task, items, rng=gen, args=(b, confidence_level, null),
+                        workers=workers, cells=work, desc="basic forensics")
+    rows = []
+    for (value, cells), res in zip(items, results, strict=True):
+        for (col, _, _, _, _), (stats_, message) in zip(cells, res, strict=True):
+            if message is not None:
+                warnings.warn(message, SmallSampleWarning, stacklevel=2)
+            n_stations = cells[0][1].size
             for stat in STATISTICS:
                 v, lo, hi, p, n_used, how, es_value, es_name = stats_[stat]
                 rows.append(
@@ -591,7 +646,7 @@ def basic_forensics(
                         "effect_size": float(es_value),
                         "effect_size_name": es_name,
                         "n_used": int(n_used),
-                        "n_stations": int(idx.size),
+                        "n_stations": int(n_stations),
                     }
                 )
     long = adjust_pvalues(pd.DataFrame(rows), method=p_adjust, alpha=alpha)

@@ -582,6 +582,43 @@ def test_exact_modular_probabilities_agree_with_the_pmf_sum():
         np.testing.assert_allclose(fourier.s2, q.T @ q, atol=1e-9)
 
 
+def test_exact_leading_digit_probabilities_agree_with_the_pmf_sum():
+    # The run path (each run of equal codes read from the cumulative distribution, the
+    # percentage runs found from percent_codes' own float arithmetic) against a brute-force
+    # sum of scipy's pmf over every count, station by station: fitted beta-binomial
+    # (one shared rate) and plug-in binomial, second digits, first digits, rounded
+    # percentages (with exact halves, e.g. 1/200, 3/200 of 200 ballots) with and
+    # without a minimum count.
+    from scipy import stats
+
+    from electionstats import _digitcore, _nulls
+
+    rng = np.random.default_rng(8)
+    reg = np.r_[rng.integers(1, 2500, 150), [1, 2, 3, 200, 200, 400, 1000]]
+    c = np.r_[rng.binomial(reg[:150], rng.beta(30, 20, 150)), [0, 1, 3, 1, 3, 2, 1000]]
+    specs = (_digitcore.second_spec("mean", 10), _digitcore.first_spec(0),
+             _digitcore.percent_spec(0, True), _digitcore.percent_spec(3, True))
+    for kind in ("fitted", "plugin"):
+        model = _nulls.rate_model(c, reg, model=kind)
+        exact = _nulls.size_aware_models(specs, model)
+        for spec, got in zip(specs, exact):
+            q = np.zeros((c.size, spec.k + 1))
+            for i in np.flatnonzero(~model.fixed):
+                x = np.arange(reg[i] + 1)
+                if kind == "fitted":
+                    s = (1 - model.dispersion) / model.dispersion
+                    p = stats.betabinom.pmf(x, reg[i], model.rate[i] * s, (1 - model.rate[i]) * s)
+                else:
+                    p = stats.binom.pmf(x, reg[i], model.rate[i])
+                codes = (_digitcore.percent_codes(x, np.full_like(x, reg[i]), spec.min_count, True)
+                         if spec.uses_percent else spec.code(x))
+                np.add.at(q[i], codes + 1, p)
+                q[i] /= q[i].sum()
+            assert not model.fixed.any()
+            np.testing.assert_allclose(got.s1, q.sum(axis=0), atol=1e-9, err_msg=spec.test)
+            np.testing.assert_allclose(got.s2, q.T @ q, atol=1e-9, err_msg=spec.test)
+
+
 def stats_binom_pmf(x, n, p):
     from scipy import stats
 

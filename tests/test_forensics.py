@@ -175,8 +175,9 @@ def test_table_result_family_and_effect_sizes():
 
 
 def test_shape_bootstrap_is_the_shared_moment_bootstrap():
-    # The Skew/Kurt/Corr intervals come from _shape.moment_bootstrap with the caller's
-    # generator (the same function distributions.shape_statistics uses).
+    # The Skew/Kurt/Corr intervals come from _shape.moment_bootstrap (the same function
+    # distributions.shape_statistics uses) with the group's generator: the first child
+    # spawned from the caller's seed (one task per group).
     from electionstats import _shape
     from electionstats._montecarlo import basic_bootstrap_ci
 
@@ -184,7 +185,8 @@ def test_shape_bootstrap_is_the_shared_moment_bootstrap():
     t = basic_forensics(e, ["A"], n_resamples=200, rng=11).to_frame().iloc[0]
     turnout = np.minimum(e.counts("ballots_found") / e.counts("registered"), 1)
     share = e.counts("A") / e.counts("ballots_found")
-    reps = _shape.moment_bootstrap(turnout, share, n_resamples=200, rng=np.random.default_rng(11))
+    group_rng = np.random.default_rng(np.random.SeedSequence(11).spawn(1)[0])
+    reps = _shape.moment_bootstrap(turnout, share, n_resamples=200, rng=group_rng)
     est = _shape.shape_estimates(turnout, share)
     for stat, j in (("Skew", 2), ("Kurt", 3), ("Corr", 4), ("Sobyanin", 5)):
         lo, hi = basic_bootstrap_ci(est[j], reps[:, j], 0.95)
@@ -220,3 +222,35 @@ def test_degenerate_tables_warn_why(reg, b, a, match):
     long = table.to_frame(long=True)
     for _, row in long[long["value"].isna()].iterrows():
         assert any(f"{row['group']} / {row['column']}" in m for m in messages)
+
+
+def test_same_table_with_one_two_and_four_workers(monkeypatch):
+    # One task per region, each with its own generator spawned from the seed: the table is
+    # bit-identical serially and on the process pool (forced here: the election is small).
+    from electionstats import _parallel
+
+    e = _simulated(np.random.default_rng(12), n=400)
+    one = basic_forensics(e, by="region", n_resamples=100, rng=7, workers=1).to_frame(long=True)
+    monkeypatch.setattr(_parallel, "SERIAL_BELOW_CELLS", 0)
+    for workers in (2, 4):
+        other = basic_forensics(e, by="region", n_resamples=100, rng=7, workers=workers)
+        pd.testing.assert_frame_equal(one, other.to_frame(long=True), check_exact=True)
+
+
+def test_turnout_shape_reuses_the_joint_bootstrap():
+    # The Turnout column's skewness and kurtosis replicates are the turnout columns of the
+    # leader's joint (turnout, share) bootstrap: the same resamples, so the same intervals
+    # as a bootstrap of turnout alone drawn from the same generator.
+    from electionstats import _shape
+    from electionstats._montecarlo import basic_bootstrap_ci
+
+    e = _simulated(np.random.default_rng(13), n=300)
+    t = basic_forensics(e, ["Turnout", "A"], n_resamples=150, rng=4).to_frame()
+    turnout = np.minimum(e.counts("ballots_found") / e.counts("registered"), 1)
+    group_rng = np.random.default_rng(np.random.SeedSequence(4).spawn(1)[0])
+    alone = _shape.moment_bootstrap(turnout, n_resamples=150, rng=group_rng)
+    row = t[t["column"] == "Turnout"].iloc[0]
+    est = _shape.shape_estimates(turnout)
+    for stat, j in (("Skew", 0), ("Kurt", 1)):
+        lo, hi = basic_bootstrap_ci(est[j], alone[:, j], 0.95)
+        assert (row[f"{stat}_low"], row[f"{stat}_high"]) == pytest.approx((lo, hi), rel=1e-12)
