@@ -239,8 +239,11 @@ def point_statistic(spec: DigitSpec, tallies: np.ndarray) -> np.ndarray:
 
 
 def orders_of_magnitude(x: np.ndarray) -> float:
-    """log10 of the ratio of the 95th to the 5th percentile (lower percentile >= 1)."""
-    if x.size < 2:
+    """log10 of the ratio of the 95th to the 5th percentile (lower percentile >= 1).
+
+    One count spans 0 orders of magnitude (both percentiles are the count itself).
+    """
+    if x.size < 1:
         return float("nan")
     hi_val = int(x.max())
     if lut_ok(x, hi_val):  # exact percentiles from a histogram ("linear" interpolation)

@@ -32,7 +32,7 @@ from scipy import special, stats
 from ._citations import register
 from ._montecarlo import as_generator
 from ._results import Result
-from ._warnings import SmallSampleWarning
+from ._warnings import DataQualityWarning, SmallSampleWarning
 from .election import Election
 from .simulate import KlimekFraud, simulate_election
 
@@ -654,7 +654,7 @@ def fit_fraud_model(
         text = "; ".join(f"{k} ({v:,})" for k, v in counts.items())
         warnings.warn(
             f"{int(bad.sum()):,} stations left out of the fraud model: {text}.",
-            SmallSampleWarning if bad.mean() > 0.5 else UserWarning,
+            SmallSampleWarning if bad.mean() > 0.5 else DataQualityWarning,
             stacklevel=2,
         )
     keep = ~bad
@@ -845,10 +845,19 @@ def fit_klimek2012(
         warnings.warn(
             f"{int(bad.sum()):,} stations left out (Klimek et al.'s filters): "
             + "; ".join(f"{k} ({v:,})" for k, v in counts.items()) + ".",
-            UserWarning, stacklevel=2,
+            DataQualityWarning, stacklevel=2,
         )
     R, B, V, W = R[keep].astype(float), B[keep], V[keep], W[keep]
     t, s = B / R, W / V
+    if t.size < 2 or np.ptp(t) == 0 or np.ptp(s) == 0:
+        what = (f"only {t.size} usable station(s)" if t.size < 2 else
+                "turnout is the same at every usable station" if np.ptp(t) == 0 else
+                f"the share of {party!r} is the same at every usable station")
+        raise ValueError(
+            f"fit_klimek2012 needs turnout and vote shares that vary between stations (the "
+            f"modes are kernel density estimates); here {what}. Pass an election with more "
+            "stations or another `party`."
+        )
     tau, nu = _kde_mode(t), _kde_mode(s)
     sd_nu = float(np.sqrt(np.mean((s[s < nu] - nu) ** 2)))
     below = (t < tau) & (s < nu)

@@ -668,6 +668,22 @@ def consistency_checks(scenarios: Mapping[str, Scenario] | None = None) -> pd.Da
     True
     """
     sc = kazakhstan_2021_scenarios() if scenarios is None else scenarios
+    if not isinstance(sc, Mapping):
+        raise TypeError(
+            "`scenarios` must be a mapping {name: Scenario} as returned by "
+            f"kazakhstan_2021_scenarios() (got {type(sc).__name__})."
+        )
+    needed = ("CEC final", "Article", "Observers")
+    missing = [k for k in needed if k not in sc]
+    if missing:
+        raise ValueError(
+            f"`scenarios` lacks {missing}: these checks compare the CEC's final figures, the "
+            f"article and the observers, so they need the scenarios named {list(needed)} "
+            "(as in kazakhstan_2021_scenarios(), e.g. with another observers_base=)."
+        )
+    wrong = [k for k in needed if not isinstance(sc[k], Scenario)]
+    if wrong:
+        raise TypeError(f"`scenarios` entries {wrong} must be Scenario objects.")
     cec, art, obs = sc["CEC final"], sc["Article"], sc["Observers"]
     rows = []
     n = len(obs.parties)
