@@ -2221,8 +2221,11 @@ def sobyanin_sukhovolsky(
                                   n_resamples, rng)
         var = m[:, 1] - m[:, 0] ** 2
         p = len(parties)
-        with np.errstate(divide="ignore", invalid="ignore"):  # a replicate of one turnout
-            reps = (m[:, 2 + p:] - m[:, [0]] * m[:, 2:2 + p]) / var[:, None]
+        # A replicate that drew one turnout only has no slope: its variance is 0 up to
+        # rounding (which would give huge or infinite slopes), so it is NaN and left out.
+        flat = var <= 1e-10 * float(np.mean(dx**2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            reps = (m[:, 2 + p:] - m[:, [0]] * m[:, 2:2 + p]) / np.where(flat, np.nan, var)[:, None]
         cis = [_interval(basic_bootstrap_ci(slope[j], reps[:, j], confidence_level),
                          confidence_level) for j in range(len(parties))]
     else:
