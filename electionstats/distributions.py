@@ -994,6 +994,8 @@ def _map_chunks(func: Any, n_total: int, *, chunk_size: int, rng: Any, args: tup
 _HIST_LOG_TAIL = 11.5
 # Replicates per Monte Carlo chunk of the integer test (fixed: results depend on it).
 _INTEGER_CHUNK = 50
+# Bootstrap replicates per chunk of excess_votes (fixed: results depend on it).
+_EXCESS_CHUNK = 50
 
 
 def _integer_core(
@@ -1309,11 +1311,12 @@ class ExcessVotesResult(_EstimateFields, EstimateResult):
     above the clean peak (nationally, or summed over regions when ``by`` is set);
     ``interval`` (``anomalous_votes_ci``) its basic bootstrap interval over stations.
     ``stuffing`` is the part explained by turnout above the clean peak, ``switching`` the
-    rest, each with an interval; ``anomalous_votes_se`` is the bootstrap standard error
-    (replicates in which a region's clean ratio is undefined are left out of both and
-    counted in ``n_undefined_replicates``). ``sensitivity`` shows the estimate under the
-    other bin widths, peak rules and ratio rules (``n_groups_undefined``: regions without
-    an estimate there).
+    rest, each with an interval; ``anomalous_votes_se`` is the bootstrap standard error.
+    ``n_undefined_replicates`` counts the (replicate, region) pairs in which a resampled
+    region has no clean ratio; each takes that region's values from another replicate in
+    which it has one (the bootstrap given a defined ratio; a region never defined keeps its
+    estimate). ``sensitivity`` shows the estimate under the other bin widths, peak rules
+    and ratio rules (``n_groups_undefined``: regions without an estimate there).
     """
 
     anomalous_votes_se: float = float("nan")
@@ -1397,52 +1400,128 @@ def _finite_sd(a: np.ndarray) -> np.ndarray:
     return np.where(m > 1, np.sqrt(var), np.nan)
 
 
+class _Cells:
+    """The occupied (group, turnout bin) cells of the stations, sorted by group and bin.
+
+    Shpilkin's estimate depends on the stations only through per-cell sums of the party's
+    votes ``W``, the other votes ``O`` and the number of stations ``S``, and per-group sums
+    of the turnout numerator ``T`` and registered ``R``; a bootstrap within groups only
+    ever fills the cells
+    the data occupy. So every computation runs on the occupied cells (at most one per
+    station; 55,000 instead of 2,746 x 100 for Russia's TIKs), and a replicate's sums are
+    its stations' resampling counts summed per cell (stations are stored in cell order,
+    so a cell is a contiguous run).
+    """
+
+    def __init__(self, codes: np.ndarray, bins: np.ndarray, n_groups: int, n_bins: int,
+                 values: dict[str, np.ndarray]) -> None:
+        key = codes.astype(np.int64) * n_bins + bins
+        order = np.argsort(key, kind="stable")
+        skey = key[order]
+        self.n = int(key.size)
+        self.n_groups = int(n_groups)
+        self.n_bins = int(n_bins)
+        self.centers = (np.arange(n_bins) + 0.5) / n_bins
+        self.starts = np.flatnonzero(np.r_[True, skey[1:] != skey[:-1]])
+        ckey = skey[self.starts]
+        self.group = ckey // n_bins
+        self.bin = ckey % n_bins
+        self.gstart = np.flatnonzero(np.r_[True, self.group[1:] != self.group[:-1]])
+        same_left = (self.group[1:] == self.group[:-1]) & (self.bin[1:] == self.bin[:-1] + 1)
+        self.has_left = np.r_[False, same_left]
+        self.has_right = np.r_[same_left, False]
+        self.values = {k: np.asarray(v, dtype=float)[order] for k, v in values.items()}
+        # stations in cell order: the groups are contiguous runs (the bootstrap strata)
+        sizes = np.bincount(codes, minlength=n_groups)
+        self.station_group_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        self.station_group_size = np.repeat(sizes, sizes)
+
+    def sums(self, mult: np.ndarray | None = None, stations: bool = True
+             ) -> dict[str, np.ndarray]:
+        """Per-cell sums of ``W``, ``O`` (and stations ``S``), per-group sums ``T``, ``R``.
+
+        Shape (C,) and (g,) for the data, (k, C) and (k, g) for resampling counts ``mult``
+        (k, n). ``stations=False`` leaves out ``S`` (only the 'stations' peak needs it).
+        """
+        gpos = self.starts[self.gstart]  # first station of each group
+        if mult is None:
+            out = {k: np.add.reduceat(self.values[k], self.starts) for k in "WO"}
+            out.update({k: np.add.reduceat(self.values[k], gpos) for k in "TR"})
+            out["S"] = np.diff(np.r_[self.starts, self.n]).astype(float)
+            return out
+        out = {k: np.add.reduceat(mult * self.values[k], self.starts, axis=1) for k in "WO"}
+        out.update({k: np.add.reduceat(mult * self.values[k], gpos, axis=1) for k in "TR"})
+        if stations:
+            out["S"] = np.add.reduceat(mult, self.starts, axis=1)
+        return out
+
+    def group_sum(self, x: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(x, self.gstart, axis=-1)
+
+    def first_max(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per group: the first cell holding the group's maximum of ``x`` and that maximum."""
+        gmax = np.maximum.reduceat(x, self.gstart, axis=-1)
+        cand = np.where(x == gmax[..., self.group], np.arange(x.shape[-1]), x.shape[-1])
+        return np.minimum.reduceat(cand, self.gstart, axis=-1), gmax
+
+
 def _take(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    return np.take_along_axis(a, idx[..., None], axis=-1)[..., 0]
+    return np.take_along_axis(a, idx, axis=-1)
 
 
-def _peak_bins(curve: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """Bin of the highest local maximum of ``curve`` among ``allowed`` bins (last axis).
-
-    A local maximum is higher than its left neighbour and at least as high as its right
-    one. Without one (e.g. a curve still rising at the cut-off), the highest allowed bin.
-    """
-    neg = np.full(curve.shape[:-1] + (1,), -np.inf)
-    left = np.concatenate([neg, curve[..., :-1]], axis=-1)
-    right = np.concatenate([curve[..., 1:], neg], axis=-1)
-    is_peak = allowed & (curve > left) & (curve >= right) & (curve > 0)
-    best = np.where(is_peak, curve, -np.inf).argmax(axis=-1)
-    fallback = np.where(allowed, curve, -np.inf).argmax(axis=-1)
-    return np.where(is_peak.any(axis=-1), best, fallback)
-
-
-def _shpilkin_core(
-    sums: dict[str, np.ndarray], centers: np.ndarray, peak: str | float, ratio: str
+def _shpilkin_cells(
+    cells: _Cells, sums: dict[str, np.ndarray], peak: str | float, ratio: str
 ) -> dict[str, np.ndarray]:
-    """Shpilkin's estimate from per-bin sums of shape (..., n_bins).
+    """Shpilkin's estimate per group from per-cell sums of shape (..., C).
 
-    ``sums`` has ``W`` (party votes), ``O`` (other votes of the base), ``T`` (turnout
-    numerator), ``R`` (registered) and ``S`` (stations) per turnout bin.
+    The clean peak of a group is the highest local maximum of the chosen curve (higher
+    than the bin to its left, at least as high as the one to its right; an empty bin
+    counts 0) among the bins below the group's official turnout, else the highest of those
+    bins; ties go to the lowest turnout. A group without a defined clean ratio (no bin
+    below its official turnout, no other-party votes at the peak) gets NaN.
     """
-    W, O, T, R, S = (sums[k] for k in "WOTRS")
-    reg = R.sum(axis=-1)
+    W, O, reg = sums["W"], sums["O"], sums["R"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        official = T.sum(axis=-1) / reg
+        official = sums["T"] / reg
+        centers = cells.centers[cells.bin]
         if isinstance(peak, str):
-            curve = {"votes": W, "others": O, "stations": S}[peak]
-            allowed = centers < official[..., None]
-            b0 = _peak_bins(curve, allowed)
+            curve = W if peak == "votes" else O if peak == "others" else sums["S"]
+            allowed = centers < official[..., cells.group]
+            zero = np.zeros(curve.shape[:-1] + (1,))
+            left = np.where(cells.has_left, np.concatenate([zero, curve[..., :-1]], -1), 0.0)
+            right = np.where(cells.has_right, np.concatenate([curve[..., 1:], zero], -1), 0.0)
+            is_peak = allowed & (curve > left) & (curve >= right) & (curve > 0)
+            best, best_value = cells.first_max(np.where(is_peak, curve, -np.inf))
+            fall, fall_value = cells.first_max(np.where(allowed, curve, -np.inf))
+            has_peak = best_value > -np.inf
+            b0 = np.where(has_peak, best, fall)
+            defined = has_peak | (fall_value > -np.inf)
+            b0_bin = cells.bin[b0]
+            at_peak = defined
         else:
-            b0 = np.full(official.shape, min(int(peak * centers.size), centers.size - 1))
+            b0_bin = np.full(official.shape, min(int(peak * cells.n_bins), cells.n_bins - 1))
+            # the last occupied cell at or below the fixed bin; the peak bin itself may be empty
+            below = cells.bin <= b0_bin[..., cells.group]
+            b0, last = cells.first_max(np.where(below, np.arange(cells.bin.size), -1))
+            defined = last >= 0
+            at_peak = defined & (cells.bin[b0] == b0_bin)
+        Wb, Ob = _take(W, b0), _take(O, b0)
         if ratio == "peak_bin":
-            r = _take(W, b0) / _take(O, b0)
+            r = np.where(at_peak, Wb / Ob, np.nan)
         else:
-            r = _take(np.cumsum(W, axis=-1), b0) / _take(np.cumsum(O, axis=-1), b0)
-        above = np.arange(centers.size) >= b0[..., None]
-        expected = np.where(above, O * r[..., None], W)
-        anomaly = (W - expected).sum(axis=-1)
-        t0 = centers[b0]
-        clean_share = _take(W, b0) / (_take(W, b0) + _take(O, b0))
+            # votes pooled over the group's bins up to the peak
+            prev = np.maximum(cells.gstart - 1, 0)
+            pooled = []
+            for x in (W, O):
+                cx = np.cumsum(x, axis=-1)
+                pooled.append(_take(cx, b0) - np.where(cells.gstart > 0, cx[..., prev], 0.0))
+            r = np.where(defined, pooled[0] / pooled[1], np.nan)
+        above = cells.bin >= b0_bin[..., cells.group]
+        rc = r[..., cells.group]
+        expected = np.where(above, O * rc, W)
+        anomaly = cells.group_sum(np.where(above, W - O * rc, 0.0))
+        t0 = cells.centers[b0_bin]
+        clean_share = np.where(at_peak, Wb / (Wb + Ob), np.nan)
     stuffing = np.minimum(np.clip((official - t0) * reg, 0, None), np.clip(anomaly, 0, None))
     return {
         "anomaly": anomaly, "stuffing": stuffing, "switching": anomaly - stuffing,
@@ -1450,32 +1529,59 @@ def _shpilkin_core(
     }
 
 
-def _binned_sums(
-    cells: np.ndarray, n_cells: int, values: dict[str, np.ndarray], idx: np.ndarray | None = None,
-) -> dict[str, np.ndarray]:
-    """Per-cell sums of each array in ``values`` (and station counts ``S``).
+def _excess_bootstrap_chunk(
+    chunk_rng: np.random.Generator, n_in_chunk: int, cells: _Cells, peak: str | float,
+    ratio: str,
+) -> np.ndarray:
+    """Stratified bootstrap replicates of the per-group anomaly and stuffing, (k, 2, g).
 
-    ``cells`` are flat cell numbers; with ``idx`` (shape (k, n)) the stations are first
-    resampled, replicate ``j`` using cells offset by ``j * n_cells``.
+    Each station is replaced by a random station of its own group; a replicate's cell
+    sums are the resampling counts summed per cell. Memory batches of at most
+    ``_MAX_CELLS`` cells; the generator is consumed in replicate order, so the values do
+    not depend on the batching.
     """
-    if idx is None:
-        c = cells
-        out = {k: np.bincount(c, weights=v, minlength=n_cells) for k, v in values.items()}
-        out["S"] = np.bincount(c, minlength=n_cells).astype(float)
-        return out
-    # Sufficient statistics: a replicate's per-cell sums are its stations' multiplicities
-    # (how often each was drawn) times a sparse station x (cell, value) matrix, instead of
-    # gathering every value of every drawn station.
-    k, n = idx.shape
-    mult = np.bincount((idx + (np.arange(k) * n)[:, None]).ravel(),
-                       minlength=k * n).reshape(k, n).astype(float)
-    keys = [*values, "S"]
-    cols = np.concatenate([cells + j * n_cells for j in range(len(keys))])
-    data = np.concatenate([*(np.asarray(v, dtype=float) for v in values.values()), np.ones(n)])
-    rows = np.tile(np.arange(n), len(keys))
-    station_cells = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(keys) * n_cells))
-    sums = np.asarray(station_cells.T @ mult.T).T  # (k, keys x cells)
-    return {key: sums[:, j * n_cells:(j + 1) * n_cells] for j, key in enumerate(keys)}
+    n = cells.n
+    out = np.empty((n_in_chunk, 2, cells.n_groups))
+    start, size = cells.station_group_start, cells.station_group_size
+    for lo, k in _batches(n_in_chunk, n):
+        u = chunk_rng.random((k, n))
+        idx = start + (u * size).astype(np.int64) + (np.arange(k) * n)[:, None]
+        mult = np.bincount(idx.ravel(), minlength=k * n).reshape(k, n).astype(float)
+        est = _shpilkin_cells(cells, cells.sums(mult, stations=peak == "stations"), peak, ratio)
+        out[lo:lo + k, 0] = est["anomaly"]
+        out[lo:lo + k, 1] = est["stuffing"]
+    return out
+
+
+def _batches(n_total: int, per_replicate: int) -> list[tuple[int, int]]:
+    """(first replicate, replicates) of memory batches of at most ``_MAX_CELLS`` cells."""
+    out, lo = [], 0
+    for k in batch_sizes(n_total, per_replicate, _MAX_CELLS):
+        out.append((lo, k))
+        lo += k
+    return out
+
+
+def _fill_undefined(reps: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, int]:
+    """Replace a group's undefined replicates by its defined ones (the bootstrap given a
+    defined clean ratio), cycling through them in replicate order; a group undefined in
+    every replicate keeps its point estimate. ``reps`` is (B, 2, g) [anomaly, stuffing];
+    returns the filled copy and the number of (replicate, group) pairs filled."""
+    undefined = ~np.isfinite(reps[:, 0, :])
+    n_filled = int(undefined.sum())
+    if not n_filled:
+        return reps, 0
+    reps = reps.copy()
+    n_def = (~undefined).sum(axis=0)
+    order = np.argsort(undefined, axis=0, kind="stable")  # defined replicates first
+    rank = np.cumsum(undefined, axis=0) - 1
+    rows, cols = np.nonzero(undefined)
+    has = n_def[cols] > 0
+    src = order[rank[rows, cols][has] % n_def[cols][has], cols[has]]
+    reps[rows[has], :, cols[has]] = reps[src, :, cols[has]]
+    reps[rows[~has], 0, cols[~has]] = point[0, cols[~has]]
+    reps[rows[~has], 1, cols[~has]] = point[1, cols[~has]]
+    return reps, n_filled
 
 
 def _excess_votes_iv(
@@ -1596,6 +1702,15 @@ def excess_votes(
     fraud, and ``by=<region level>`` is more defensible. The bootstrap captures
     sampling variability of stations, not the uncertainty of the assumptions.
 
+    Computation: the estimate depends on the stations only through sums per occupied
+    (region, turnout bin) cell, so the bootstrap resamples stations within their region
+    as resampling counts and sums them per cell, in fixed chunks of replicates on every
+    core (identical for any number of workers). A resampled region can lose every
+    station below its official turnout, or the other parties' votes at its peak; in such
+    a (replicate, region) pair the region takes its values from another replicate
+    (counted in ``n_undefined_replicates``), so many small regions (TIKs) still give an
+    interval.
+
     References
     ----------
     .. [1] Shpilkin, S. (2009). Statistical investigation of the results of Russian
@@ -1636,27 +1751,24 @@ def excess_votes(
         """Group codes, labels and the estimate function on the stations ``keep``."""
         # The election's grouping (lower levels keyed within upper ones), kept stations only.
         uniq, codes = np.unique(group_codes[keep], return_inverse=True)
+        codes = codes.ravel()
         groups = np.asarray(group_labels, dtype=object)[uniq]
-        values = {"W": votes[keep].astype(float), "O": (den[keep] - votes[keep]).astype(float),
-                  "T": bal[keep].astype(float), "R": reg[keep].astype(float)}
-        g = len(groups)
+        values = {"W": votes[keep], "O": den[keep] - votes[keep], "T": bal[keep],
+                  "R": reg[keep]}
 
-        def estimate(width_bins: int, pk: str | float, rt: str, idx: np.ndarray | None = None):
-            cells = codes * width_bins + _bin_index(bal[keep], reg[keep], width_bins)
-            sums = _binned_sums(cells, g * width_bins, values, idx)
-            shape = sums["W"].shape[:-1] + (g, width_bins)
-            sums = {key: s.reshape(shape) for key, s in sums.items()}
-            centers = (np.arange(width_bins) + 0.5) / width_bins
-            return sums, _shpilkin_core(sums, centers, pk, rt)
+        def layout(width_bins: int) -> _Cells:
+            return _Cells(codes, _bin_index(bal[keep], reg[keep], width_bins), len(groups),
+                          width_bins, values)
 
-        return codes, groups, estimate
+        return codes, groups, layout
 
     # Groups without a clean ratio (no other-party votes in the clean-peak bin, or no
     # station below the official turnout) have no estimate: exclude, count and name them
     # rather than let them turn the total into NaN.
-    codes, groups, estimate = estimator(ex.keep)
+    codes, groups, layout = estimator(ex.keep)
     if codes.size:
-        bad = ~np.isfinite(estimate(n_bins, peak, ratio)[1]["anomaly"])
+        cells = layout(n_bins)
+        bad = ~np.isfinite(_shpilkin_cells(cells, cells.sums(), peak, ratio)["anomaly"])
         if bad.any():
             drop = np.zeros(len(reg), dtype=bool)
             drop[np.flatnonzero(ex.keep)[bad[codes]]] = True
@@ -1664,7 +1776,7 @@ def excess_votes(
             where = "" if by is None else f" in {int(bad.sum())} {by}(s) ({names})"
             ex.drop(drop, f"clean ratio undefined{where}: no other-party votes in the "
                           "clean-peak bin or no station below the official turnout")
-            codes, groups, estimate = estimator(ex.keep)
+            codes, groups, layout = estimator(ex.keep)
     k = ex.keep
     n = int(k.sum())
     n_groups = len(groups)
@@ -1680,44 +1792,35 @@ def excess_votes(
         return ExcessVotesResult(estimate=float("nan"),
                                  interval=Interval.missing(confidence_level), **common)
 
-    sums, est = estimate(n_bins, peak, ratio)
+    cells = layout(n_bins)
+    sums = cells.sums()
+    est = _shpilkin_cells(cells, sums, peak, ratio)
     total = {key: float(est[key].sum()) for key in ("anomaly", "stuffing", "switching")}
     wsum, osum = sums["W"].sum(), sums["O"].sum()
     regional = None
     if by is not None:
         regional = pd.DataFrame({
             by: groups, "n": np.bincount(codes, minlength=n_groups),
-            "clean_turnout": est["t0"][:], "clean_share": est["clean_share"],
+            "clean_turnout": est["t0"], "clean_share": est["clean_share"],
             "official_turnout": est["official"], "anomalous_votes": est["anomaly"],
             "stuffing": est["stuffing"], "switching": est["switching"],
         })
 
-    # -- bootstrap over stations (stratified by group), vectorised over replicates
+    # -- bootstrap over stations (stratified by group), in fixed chunks on every core
     reps = np.full((0, 3), np.nan)
+    n_filled = 0
     if n_resamples:
-        order = np.argsort(codes, kind="stable")
-        sizes = np.bincount(codes, minlength=n_groups)
-        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-        st_start = starts[codes[order]]
-        st_size = sizes[codes[order]]
-        parts = []
-        per_batch = max(1, _MAX_CELLS // max(1, n))
-        done = 0
-        while done < n_resamples:
-            kk = min(per_batch, n_resamples - done)
-            u = rng.random((kk, n))
-            idx = order[st_start + (u * st_size).astype(np.int64)]
-            _, e_b = estimate(n_bins, peak, ratio, idx)
-            parts.append(np.stack(
-                [e_b["anomaly"].sum(-1), e_b["stuffing"].sum(-1), e_b["switching"].sum(-1)], -1
-            ))
-            if regional is not None:
-                parts[-1] = np.concatenate([parts[-1], e_b["anomaly"]], axis=-1)
-            done += kk
-        allreps = np.concatenate(parts, axis=0)
-        reps = allreps[:, :3]
+        parts = _map_chunks(_excess_bootstrap_chunk, n_resamples, chunk_size=_EXCESS_CHUNK,
+                            rng=rng, args=(cells, peak, ratio), cells=n,
+                            desc="excess-votes bootstrap")
+        per_group = np.concatenate(parts, axis=0)  # (B, 2, g): anomaly, stuffing
+        point = np.stack([est["anomaly"], est["stuffing"]])
+        per_group, n_filled = _fill_undefined(per_group, point)
+        anomaly = per_group[:, 0].sum(axis=1)
+        stuffing = per_group[:, 1].sum(axis=1)
+        reps = np.column_stack([anomaly, stuffing, anomaly - stuffing])
         if regional is not None:
-            regional["anomalous_votes_se"] = _finite_sd(allreps[:, 3:])
+            regional["anomalous_votes_se"] = _finite_sd(per_group[:, 0])
     cis = [
         _interval(basic_bootstrap_ci(total[key], reps[:, j], confidence_level)
                   if n_resamples else (float("nan"), float("nan")), confidence_level)
@@ -1728,10 +1831,11 @@ def excess_votes(
     widths = sorted({*_SENSITIVITY_WIDTHS, float(bin_width)})
     rows = []
     for wdt in widths:
-        nb = round(1 / wdt)
+        lay = layout(round(1 / wdt))
+        lay_sums = lay.sums()
         for pk in _PEAKS:
             for rt in _RATIOS:
-                _, e_s = estimate(nb, pk, rt)
+                e_s = _shpilkin_cells(lay, lay_sums, pk, rt)
                 rows.append({
                     "bin_width": wdt, "peak": pk, "ratio": rt,
                     "clean_turnout": float(e_s["t0"][0]) if by is None else float("nan"),
@@ -1760,7 +1864,7 @@ def excess_votes(
         estimate=total["anomaly"],
         interval=cis[0],
         anomalous_votes_se=float(_finite_sd(reps[:, 0])),
-        n_undefined_replicates=int(np.count_nonzero(~np.isfinite(reps[:, 0]))),
+        n_undefined_replicates=n_filled,
         stuffing=total["stuffing"],
         stuffing_ci=cis[1],
         switching=total["switching"],
@@ -1771,10 +1875,12 @@ def excess_votes(
         # as published: every station, also those left out of the extrapolation
         official_turnout=float(bal.sum() / reg.sum()) if reg.sum() > 0 else float("nan"),
         official_share=float(wsum / (wsum + osum)) if wsum + osum > 0 else float("nan"),
-        bin_centers=(np.arange(n_bins) + 0.5) / n_bins,
-        party_votes=sums["W"].sum(axis=0),
-        other_votes=sums["O"].sum(axis=0),
-        expected_votes=np.nansum(est["expected"], axis=0),
+        bin_centers=cells.centers,
+        party_votes=np.bincount(cells.bin, weights=sums["W"], minlength=n_bins),
+        other_votes=np.bincount(cells.bin, weights=sums["O"], minlength=n_bins),
+        expected_votes=np.bincount(
+            cells.bin, weights=np.where(np.isfinite(est["expected"]), est["expected"], 0.0),
+            minlength=n_bins),
         regional=regional,
         sensitivity=sensitivity,
         replicates=reps,
