@@ -32,9 +32,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import stats
 
 from . import _poibin, _shape
+from ._args import check_confidence_level
 from ._citations import register
 from ._montecarlo import (
     as_generator,
@@ -43,7 +44,7 @@ from ._montecarlo import (
     check_n_resamples,
     monte_carlo_pvalue,
 )
-from ._args import check_confidence_level, renamed_parameters
+from ._parallel import chunk_seeds
 from ._results import EstimateResult, Interval, Summary, TableResult, TestResult
 from ._spikes import SpikesResult, spikes_test
 from ._warnings import SmallSampleWarning
@@ -2124,7 +2125,10 @@ def shape_statistics(
     if n_resamples:
         # The package's one moment bootstrap (also basic_forensics'): the same data and
         # seed give the same replicates, hence the same intervals, in both.
-        reps = _shape.moment_bootstrap(x, y, n_resamples=n_resamples, rng=rng)
+        # One task with the first generator spawned from the seed, as basic_forensics
+        # runs each region (electionstats._parallel.map_items).
+        task_rng = np.random.default_rng(chunk_seeds(rng, 1)[0])
+        reps = _shape.moment_bootstrap(x, y, n_resamples=n_resamples, rng=task_rng)
         reps[:, constant] = np.nan
         for j in range(6):
             # Degenerate replicates (a constant resample) are left out, as in
