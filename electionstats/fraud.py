@@ -6,7 +6,8 @@ did not vote is stuffed for the leader and a share ``x ** alpha`` of the other p
 votes is moved to the leader (see :class:`electionstats.KlimekFraud`). Klimek et al.
 fitted the model on a coarse grid by simulation, with heuristic clean parameters;
 :func:`fit_fraud_model` maximises instead the marginal likelihood of every station's
-observed (turnout, leader share), with the fraud magnitude integrated out numerically.
+observed (turnout, leader share), with the fraud size integrated out numerically, with
+the exact gradient (L-BFGS-B), and tests "no fraud" by the likelihood ratio.
 
 References
 ----------
@@ -16,6 +17,12 @@ https://doi.org/10.1073/pnas.1210722109
 
 Mebane, W. R. (2016). Election forensics: frauds tests and observation-level frauds
 probabilities. Paper presented at the Midwest Political Science Association meeting.
+
+Cox, D. R. (1970). The Analysis of Binary Data. London: Methuen (empirical logits).
+
+Self, S. G. & Liang, K.-Y. (1987). Asymptotic properties of maximum likelihood
+estimators and likelihood ratio tests under nonstandard conditions. JASA 82(398),
+605-610. https://doi.org/10.1080/01621459.1987.10478472
 """
 
 from __future__ import annotations
@@ -27,11 +34,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import optimize, special, stats
 
+from ._args import check_confidence_level, check_rng
 from ._citations import register
-from ._montecarlo import as_generator
-from ._results import Result
+from ._parallel import map_chunks
+from ._results import TableResult
 from ._warnings import DataQualityWarning, SmallSampleWarning
 from .election import Election
 from .simulate import KlimekFraud, simulate_election
@@ -49,151 +57,276 @@ register(
 }""",
 )
 
-# Methods declare their preferred columns as module constants (see Election.turnout).
+# Methods declare their preferred columns as module constants (see Election.resolve_turnout).
 TURNOUT_NUMERATOR = "valid"
 SD_EXTREME = 0.075  # Klimek et al.'s scale of 1 - x in extreme fraud
 _LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
 _CLASSES = ("clean", "incremental", "extreme")
 
-
-# ---------------------------------------------------------------------------- data
-@dataclasses.dataclass(frozen=True)
-class _Data:
-    """Per-station observed rates (with a continuity correction) and the quadrature.
-
-    Incremental fraud is integrated over the fraud magnitude x (nodes x = y**2 with y on a
-    Gauss-Legendre rule, dense near 0 where the half-normal puts its mass); extreme fraud
-    over the clean turnout a in (0, t) (there x = (t - a) / (1 - a) is near 1 and
-    1 - x changes slowly with a). Both rules are fixed, so the likelihood is smooth in
-    the parameters.
-    """
-
-    t: np.ndarray  # turnout
-    s: np.ndarray  # leader share of valid votes
-    R: np.ndarray  # registered
-    V: np.ndarray  # valid votes
-    xi: np.ndarray  # incremental nodes in x, (m,)
-    lxi: np.ndarray  # their logs
-    lxe: np.ndarray  # logs of the extreme-fraud magnitudes, (n, m)
-    ai: np.ndarray  # clean turnout at those nodes, (n, m) (NaN where x > t)
-    lwi: np.ndarray  # log weight + log Jacobian free of alpha, (n, m) (-inf where x > t)
-    ae: np.ndarray  # extreme nodes in a, (n, m)
-    xe: np.ndarray  # fraud magnitude at those nodes, (n, m)
-    lwe: np.ndarray  # log weight + log Jacobian free of alpha, (n, m)
+# ---------------------------------------------------------------------------- the likelihood
+# The clean model: turnout and leader share independent (the identifying assumption), each
+# on the logit scale a mixture of K normals that share the station's group median ``m_g``:
+# component k has mean m_g + delta_k (delta_1 = 0), sd sd_k and weight w_k. The optimiser's
+# vector holds the group medians of turnout (G), of the share (G), then the globals:
+# per margin delta_2..K, log sd_1..K, weight logits 2..K; then f_i, f_e, log alpha,
+# log theta.
+EXTREME_MIN = 0.7  # extreme fraud sizes below this have density 0 (eforensics' threshold k)
+_CHUNK_CELLS = 2**19  # stations x nodes evaluated at once (memory of the temporaries)
 
 
-def _prepare(t: np.ndarray, s: np.ndarray, R: np.ndarray, V: np.ndarray, n_nodes: int) -> _Data:
-    # counts are discrete: a station at exactly 0 % or 100 % is read as half a voter inside
-    R = R.astype(float)
-    Vc = np.maximum(V, 1).astype(float)
-    t = np.clip(t, 0.5 / R, 1 - 0.5 / R)
-    s = np.clip(s, 0.5 / Vc, 1 - 0.5 / Vc)
-    y, wy = np.polynomial.legendre.leggauss(n_nodes)
-    y = (y + 1) / 2
-    wy = wy / 2
-    # incremental: x = y^2, dx = 2 y dy; a = (t - x) / (1 - x); Jacobian d(t, s)/d(a, v)
-    # at fixed x is (1 - x) * a (1 - x^alpha) / t, so the density is
-    # f0(a, v) g(x) t / ((1 - x) a (1 - x^alpha)) integrated over x in (0, t).
-    xi = y**2
-    ai = (t[:, None] - xi[None, :]) / (1 - xi[None, :])
-    ok = ai > 1e-9
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lwi = np.where(
-            ok,
-            np.log(2 * y * wy)[None, :] + np.log(t)[:, None] - np.log1p(-xi)[None, :] - np.log(np.where(ok, ai, 1.0)),
-            -np.inf,
-        )
-    ai = np.where(ok, ai, 0.5)  # any valid value: the weight is 0 there
-    # extreme: integrate over a in (0, t); x = (t - a) / (1 - a), dx/dt = 1 / (1 - a),
-    # so the density is f0(a, v) g(x) t / ((1 - a) a (1 - x^alpha)) da.
-    ae = t[:, None] * y[None, :]
-    xe = (t[:, None] - ae) / (1 - ae)
-    lwe = np.log(t[:, None] * wy[None, :]) + np.log(t)[:, None] - np.log1p(-ae) - np.log(ae)
-    with np.errstate(divide="ignore"):
-        lxe = np.log(xe)
-    return _Data(t, s, R, Vc, xi, np.log(xi), lxe, ai, lwi, ae, xe, lwe)
-
-
-# ---------------------------------------------------------------------------- parameters
 @dataclasses.dataclass(frozen=True)
 class _Layout:
-    """Where each parameter sits in the optimiser's vector (natural scales, with bounds)."""
-
+    n_groups: int
     n_components: int
 
-    def names(self) -> list[str]:
+    @property
+    def n_margin(self) -> int:
+        return 3 * self.n_components - 2
+
+    @property
+    def size(self) -> int:
+        return 2 * self.n_groups + 2 * self.n_margin + 4
+
+    @property
+    def fraud_slice(self) -> slice:
+        return slice(self.size - 4, self.size)
+
+    def global_names(self) -> list[str]:
+        K = self.n_components
         out = []
-        for k in range(self.n_components):
-            sfx = "" if self.n_components == 1 else f"_{k + 1}"
-            out += [f"tau{sfx}", f"nu{sfx}", f"sd_tau{sfx}", f"sd_nu{sfx}", f"rho{sfx}"]
-        out += [f"weight_logit_{k + 1}" for k in range(1, self.n_components)]
-        return out + ["f_i", "f_e", "alpha", "theta"]
+        for m in ("tau", "nu"):
+            out += [f"shift_{m}_{k}" for k in range(2, K + 1)]
+            out += [f"log_sd_{m}" + (f"_{k}" if K > 1 else "") for k in range(1, K + 1)]
+            out += [f"weight_logit_{m}_{k}" for k in range(2, K + 1)]
+        return out + ["f_i", "f_e", "log_alpha", "log_theta"]
 
     def bounds(self) -> list[tuple[float, float]]:
-        b = []
-        for _ in range(self.n_components):
-            b += [(-4.0, 4.0), (-4.0, 4.0), (0.02, 3.0), (0.02, 3.0), (-0.9, 0.9)]
-        b += [(-8.0, 8.0)] * (self.n_components - 1)
-        return b + [(0.0, 0.98), (0.0, 0.6), (0.2, 8.0), (0.02, 0.6)]
+        K = self.n_components
+        margin = [(-6.0, 6.0)] * (K - 1) + [(np.log(0.005), np.log(3.0))] * K + [(-6.0, 6.0)] * (K - 1)
+        return ([(-7.0, 7.0)] * (2 * self.n_groups) + margin + margin
+                + [(0.0, 0.99), (0.0, 0.99), (np.log(0.25), np.log(10.0)), (np.log(0.02), np.log(2.0))])
 
     def unpack(self, p: np.ndarray) -> dict:
-        K = self.n_components
-        comp = p[: 5 * K].reshape(K, 5)
-        logits = np.concatenate([[0.0], p[5 * K : 6 * K - 1]])
-        weights = np.exp(logits - special.logsumexp(logits))
-        f_i, f_e, alpha, theta = p[6 * K - 1 :]
-        return {"comp": comp, "weights": weights, "f_i": f_i, "f_e": f_e, "alpha": alpha, "theta": theta}
+        G, K, M = self.n_groups, self.n_components, self.n_margin
+        out = {"mt": p[:G], "ms": p[G:2 * G]}
+        for name, lo in (("t", 2 * G), ("s", 2 * G + M)):
+            z = p[lo:lo + M]
+            logits = np.concatenate([[0.0], z[2 * K - 1:]])
+            out[name] = (np.concatenate([[0.0], z[:K - 1]]), np.exp(z[K - 1:2 * K - 1]),
+                         logits - special.logsumexp(logits))
+        f_i, f_e, la, lt = p[self.fraud_slice]
+        out.update(f_i=f_i, f_e=f_e, alpha=np.exp(la), theta=np.exp(lt))
+        return out
 
 
-def _log_normal2(dt, ds, var_t, var_s, cov):
-    det = var_t * var_s - cov**2
-    q = (var_s * dt**2 - 2 * cov * dt * ds + var_t * ds**2) / det
-    return -0.5 * q - 0.5 * np.log(det) - 2 * _LOG_SQRT_2PI
+@dataclasses.dataclass(frozen=True)
+class _Nodes:
+    """Quadrature of one fraud class for the stations ``rows``: per station and node the
+    latent clean turnout ``a``, the fraud size ``x`` and the log weight free of the
+    parameters (quadrature weight, Jacobian of the fraud map, logit Jacobian of ``a``, and
+    for extreme fraud the fixed density of ``x``); ``-inf`` outside the support."""
+
+    rows: np.ndarray
+    a: np.ndarray
+    la: np.ndarray  # logit(a)
+    nta: np.ndarray  # counting variance of logit(a), per station (n, 1)
+    nsv: np.ndarray  # counting variance of logit(v), per station (n, 1)
+    x: np.ndarray
+    lx: np.ndarray
+    fixed: np.ndarray
+    incremental: bool
+
+    def take(self, keep: np.ndarray, new_index: np.ndarray) -> _Nodes:
+        sel = keep[self.rows]
+        arrays = [getattr(self, f) [sel] for f in ("a", "la", "nta", "nsv", "x", "lx", "fixed")]
+        return _Nodes(new_index[self.rows[sel]], *arrays, incremental=self.incremental)
 
 
-def _clean_logpdf(d: _Data, comp: np.ndarray, weights: np.ndarray, a, v) -> np.ndarray:
-    """log density of the clean (turnout, share) pair at (a, v): logit-normal (a normal
-    on the logit scale of both rates), with each station's binomial counting noise
-    (variance 1 / (n p (1 - p)) on the logit scale) added to the covariance."""
-    out = None
-    R = d.R if np.ndim(a) == 1 else d.R[:, None]
-    V = d.V if np.ndim(a) == 1 else d.V[:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inside = (a > 0) & (a < 1) & (v > 0) & (v < 1)
-        a_ = np.where(inside, a, 0.5)
-        v_ = np.where(inside, v, 0.5)
-        la, lv = special.logit(a_), special.logit(v_)
-        jac = np.where(inside, -np.log(a_ * (1 - a_)) - np.log(v_ * (1 - v_)), -np.inf)
-    for k in range(comp.shape[0]):
-        mt, ms, sdt, sdn, rho = comp[k]
-        pt, ps = special.expit(mt), special.expit(ms)
-        var_t = sdt**2 + 1 / (R * pt * (1 - pt))
-        var_s = sdn**2 + 1 / (V * ps * (1 - ps))
-        lp = np.log(weights[k]) + _log_normal2(la - mt, lv - ms, var_t, var_s, rho * sdt * sdn)
-        out = lp if out is None else np.logaddexp(out, lp)
-    return out + jac
+@dataclasses.dataclass(frozen=True)
+class _Data:
+    """Observed rates and everything about the stations free of the parameters.
+
+    Rates are read with half a voter of continuity correction, ``t = (B + 1/2) / (R + 1)``
+    and ``s = (W + 1/2) / (V + 1)``, so stations at 0 % or 100 % are inside (0, 1); the
+    clean class uses their empirical logits, whose counting variance is
+    ``1 / (B + 1/2) + 1 / (R - B + 1/2)`` (Cox 1970).
+    """
+
+    t: np.ndarray
+    s: np.ndarray
+    lt: np.ndarray
+    ls: np.ndarray
+    nt: np.ndarray
+    ns: np.ndarray
+    lc_fixed: np.ndarray
+    group: np.ndarray
+    n_groups: int
+    inc: _Nodes
+    ext: _Nodes
+
+    @property
+    def n(self) -> int:
+        return len(self.t)
+
+    def take(self, idx: np.ndarray) -> _Data:
+        keep = np.zeros(self.n, dtype=bool)
+        keep[idx] = True
+        new_index = np.cumsum(keep) - 1
+        f = [getattr(self, k)[keep] for k in ("t", "s", "lt", "ls", "nt", "ns", "lc_fixed", "group")]
+        return _Data(*f, self.n_groups, self.inc.take(keep, new_index), self.ext.take(keep, new_index))
+
+
+def _prepare(R, B, V, W, group, n_groups: int, n_nodes: int) -> _Data:
+    R, B, V, W = (np.asarray(z, dtype=float) for z in (R, B, V, W))
+    t = (B + 0.5) / (R + 1)
+    s = (W + 0.5) / (V + 1)
+    lt, ls = np.log(t / (1 - t)), np.log(s / (1 - s))
+    nt = 1 / (B + 0.5) + 1 / (R - B + 0.5)
+    ns = 1 / (W + 0.5) + 1 / (V - W + 0.5)
+    lc_fixed = -np.log(t * (1 - t)) - np.log(s * (1 - s))
+    y, wy = np.polynomial.legendre.leggauss(int(n_nodes))
+    y, wy = (y + 1) / 2, wy / 2
+    T = t[:, None]
+    # incremental: x = t y^2 over (0, t), dx = 2 t y dy, a = (t - x) / (1 - x); the density
+    # of (x, t, s) is f0(a, v) g(x) t / ((1 - x) a (1 - x^alpha)).
+    x = T * y**2
+    a = (T - x) / (1 - x)
+    fixed = np.log(2 * y * wy) + 2 * np.log(T) - np.log1p(-x) - np.log(a) - np.log(a * (1 - a))
+    # counting noise of the latent clean rates, at the typical clean rates (data medians)
+    mt, ms = np.median(t), np.median(s)
+    nta = (1 / (R * mt * (1 - mt)))[:, None]
+    nsv = (1 / (np.maximum(V * mt / t, 1) * ms * (1 - ms)))[:, None]
+    inc = _nodes(np.arange(len(t)), a, x, fixed, nta, nsv, True)
+    # extreme (x > EXTREME_MIN, so t > EXTREME_MIN): a = a_max y over (0, a_max) with
+    # a_max = (t - x_min) / (1 - x_min), x = (t - a) / (1 - a), dx/dt = 1 / (1 - a); the
+    # density of (a, t, s) is f0(a, v) g_e(x) t / ((1 - a) a (1 - x^alpha)).
+    rows = np.flatnonzero(t > EXTREME_MIN + 1e-9)
+    T = t[rows, None]
+    amax = (T - EXTREME_MIN) / (1 - EXTREME_MIN)
+    a = amax * y
+    x = (T - a) / (1 - a)
+    fixed = (np.log(amax * wy) + 2 * np.log(T) - np.log1p(-a) - np.log(a) - np.log(a * (1 - a))
+             + _log_g_extreme(x))
+    ext = _nodes(rows, a, x, fixed, nta[rows], nsv[rows], False)
+    return _Data(t, s, lt, ls, nt, ns, lc_fixed, np.asarray(group, np.int64), int(n_groups), inc, ext)
+
+
+def _nodes(rows, a, x, fixed, nta, nsv, incremental) -> _Nodes:
+    with np.errstate(divide="ignore"):
+        lx = np.log(x)
+    return _Nodes(rows, a, np.log(a / (1 - a)), nta, nsv, x, lx, fixed, incremental)
 
 
 def _log_g_incremental(x, theta):
-    # half-normal(theta) restricted to (0, 1)
+    """log density of the half-normal(theta) fraud size restricted to (0, 1)."""
     norm = np.log(special.ndtr(1 / theta) - 0.5)
     return -0.5 * (x / theta) ** 2 - np.log(theta) - _LOG_SQRT_2PI - norm
 
 
+def _dlog_g_dlog_theta(x, theta):
+    z = 1 / theta
+    return (x / theta) ** 2 - 1 + z * stats.norm.pdf(z) / (special.ndtr(z) - 0.5)
+
+
 def _log_g_extreme(x):
+    """log density of 1 - |N(0, 0.075)| restricted to (EXTREME_MIN, 1)."""
     y = 1 - x
-    norm = np.log(special.ndtr(1 / SD_EXTREME) - 0.5)
-    return -0.5 * (y / SD_EXTREME) ** 2 - np.log(SD_EXTREME) - _LOG_SQRT_2PI - norm
+    top = (1 - EXTREME_MIN) / SD_EXTREME
+    return -0.5 * (y / SD_EXTREME) ** 2 - np.log(SD_EXTREME) - _LOG_SQRT_2PI - np.log(special.ndtr(top) - 0.5)
 
 
-def _fraud_logdens(d: _Data, par: dict, a, x, lx, lw, log_g) -> np.ndarray:
-    alpha = par["alpha"]
-    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
-        xa = np.exp(alpha * lx)
-        one_m = np.maximum(1 - xa, 1e-300)
-        v = ((d.s * d.t)[:, None] - x * (1 - a) - xa * a) / (a * one_m)
-        base = _clean_logpdf(d, par["comp"], par["weights"], a, v) + lw - np.log(one_m) + log_g
-        return _logsumexp_rows(base)
+def _margin(e, noise, comp, grad: bool):
+    """log density of a logit-scale rate under the clean mixture of one margin at
+    ``e = logit - group median``, with counting variance ``noise``; with ``grad`` the
+    derivatives: d/d(median), d/d(noise) and the list of d/d(margin globals)."""
+    delta, sd, logw = comp
+    K = len(delta)
+    if K == 1:
+        V = sd[0] ** 2 + noise
+        iv = 1 / V
+        ez = e * iv
+        L = -0.5 * (e * ez + np.log(V)) - _LOG_SQRT_2PI
+        if not grad:
+            return L, None
+        q = ez * ez - iv
+        return L, (ez, 0.5 * q, [q * sd[0] ** 2])
+    parts, ezs, qs = [], [], []
+    for k in range(K):
+        V = sd[k] ** 2 + noise
+        iv = 1 / V
+        ek = e - delta[k]
+        ez = ek * iv
+        parts.append((logw[k] - 0.5 * np.log(V)) - 0.5 * ek * ez)
+        if grad:
+            ezs.append(ez)
+            qs.append(ez * ez - iv)
+    with np.errstate(under="ignore", over="ignore"):
+        if K == 2:  # log(e^p0 + e^p1) = p0 + log1p(e^(p1 - p0)), one exp and one log
+            ex = np.exp(np.minimum(parts[1] - parts[0], 700.0))
+            L = parts[0] + np.log1p(ex) - _LOG_SQRT_2PI
+            r1 = ex / (1 + ex)
+            r = [1 - r1, r1]
+        else:
+            m = np.maximum.reduce(parts)
+            ex = [np.exp(z - m) for z in parts]
+            tot = sum(ex)
+            L = np.log(tot) + m - _LOG_SQRT_2PI
+            r = [z / tot for z in ex]
+    if not grad:
+        return L, None
+    dm = sum(r[k] * ezs[k] for k in range(K))
+    dnoise = 0.5 * sum(r[k] * qs[k] for k in range(K))
+    w = np.exp(logw)
+    glob = ([r[k] * ezs[k] for k in range(1, K)] + [r[k] * qs[k] * sd[k] ** 2 for k in range(K)]
+            + [r[k] - w[k] for k in range(1, K)])
+    return L, (dm, dnoise, glob)
+
+
+def _class_terms(nd: _Nodes, lay: _Layout, rows: np.ndarray, sl: slice, par: dict, grad: bool, lt1s, lst):
+    """log density under one fraud class of the stations ``rows`` (nodes ``sl``) and, with
+    ``grad``, the node-averaged derivatives of the log integrand (n, P): the turnout and
+    share medians first, then the globals."""
+    g = rows
+    al = par["alpha"]
+    a, x, lx = nd.a[sl], nd.x[sl], nd.lx[sl]
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
+        q = np.exp(al * lx)
+        omq = 1 - q
+        v = (lst[:, None] - x * (1 - a) - q * a) / (a * omq)
+        ok = (v > 1e-12) & (v < 1 - 1e-12) & np.isfinite(nd.fixed[sl])
+        v = np.where(ok, v, 0.5)
+        u = v * (1 - v)
+        l1, l2 = np.log(v), np.log1p(-v)
+        lv = l1 - l2
+        Lt, dt_ = _margin(nd.la[sl] - par["mt"][g][:, None], nd.nta[sl], par["t"], grad)
+        Ls, ds_ = _margin(lv - par["ms"][g][:, None], nd.nsv[sl], par["s"], grad)
+        term = nd.fixed[sl] + Lt + Ls - (l1 + l2) - np.log1p(-q)
+        if nd.incremental:
+            term = term + _log_g_incremental(x, par["theta"])
+        term = np.where(ok, term, -np.inf)
+        mx = np.max(term, axis=1)
+        mx = np.where(np.isfinite(mx), mx, 0.0)
+        ex = np.exp(term - mx[:, None])
+        tot = ex.sum(axis=1)
+        lse = np.log(tot) + mx
+        if not grad:
+            return lse, None
+        rho = ex / np.where(tot > 0, tot, 1.0)[:, None]
+        M = lay.n_margin
+        out = np.zeros((len(g), 2 + 2 * M + 4))
+        out[:, 0] = (rho * dt_[0]).sum(1)
+        out[:, 1] = (rho * ds_[0]).sum(1)
+        for j, arr in enumerate(dt_[2]):
+            out[:, 2 + j] = (rho * arr).sum(1)
+        for j, arr in enumerate(ds_[2]):
+            out[:, 2 + M + j] = (rho * arr).sum(1)
+        dv = np.where(ok, -q * lx * lt1s[:, None] / (a * omq * omq), 0.0)
+        # d/dlogit(v) of the share margin is minus d/d(median)
+        dal = -ds_[0] * dv / u - (1 - 2 * v) / u * dv + np.where(ok, q * lx / omq, 0.0)
+        out[:, -2] = (rho * np.nan_to_num(dal)).sum(1) * al
+        if nd.incremental:
+            out[:, -1] = (rho * _dlog_g_dlog_theta(x, par["theta"])).sum(1)
+    return lse, out
 
 
 def _logsumexp_rows(z: np.ndarray) -> np.ndarray:
@@ -203,234 +336,281 @@ def _logsumexp_rows(z: np.ndarray) -> np.ndarray:
         return np.log(np.exp(z - m[:, None]).sum(axis=1)) + m
 
 
-def _class_logdens(d: _Data, par: dict, fraud: bool = True) -> np.ndarray:
-    """log density of each station's observation under each class: (n, 3)."""
-    n = len(d.t)
-    out = np.full((n, 3), -np.inf)
-    out[:, 0] = _clean_logpdf(d, par["comp"], par["weights"], d.t, d.s)
-    if not fraud:
-        return out
-    xi = np.broadcast_to(d.xi, d.ai.shape)
-    out[:, 1] = _fraud_logdens(d, par, d.ai, xi, d.lxi[None, :], d.lwi, _log_g_incremental(d.xi, par["theta"])[None, :])
-    out[:, 2] = _fraud_logdens(d, par, d.ae, d.xe, d.lxe, d.lwe, _log_g_extreme(d.xe))
-    return out
+def _chunks(n: int, m: int):
+    step = max(1, _CHUNK_CELLS // max(m, 1))
+    for lo in range(0, n, step):
+        yield slice(lo, min(n, lo + step))
 
 
-def _loglik(d: _Data, par: dict, fraud: bool = True) -> float:
-    f_i, f_e = par["f_i"], par["f_e"]
-    if fraud and f_i + f_e >= 0.999:
-        return -np.inf
-    ld = _class_logdens(d, par, fraud=fraud and (f_i > 0 or f_e > 0))
+def _evaluate(d: _Data, lay: _Layout, p: np.ndarray, *, grad: bool = True, fraud: bool = True,
+              scores: bool = False):
+    """Log-likelihood and, with ``grad``, its gradient in the optimiser's coordinates.
+
+    With ``scores`` also the per-station derivatives (n, 2 + globals): the station's own
+    turnout and share medians, then the globals. Returns
+    ``(loglik, gradient, per_station_scores, class_log_densities)``.
+    """
+    G, n = d.n_groups, d.n
+    par = lay.unpack(p)
+    pi0 = 1 - par["f_i"] - par["f_e"]
+    P = lay.size - 2 * G + 2  # per-station columns
+    if pi0 <= 1e-9:
+        return -np.inf, np.zeros_like(p), None, None
     with np.errstate(divide="ignore"):
-        lw = np.log(np.array([1 - f_i - f_e, f_i, f_e]))
-    return float(special.logsumexp(ld + lw, axis=1).sum())
+        lw = np.log([pi0, par["f_i"], par["f_e"]])
+    use_fraud = fraud and (par["f_i"] > 0 or par["f_e"] > 0 or grad)
+    M = lay.n_margin
+    dens = np.full((n, 3), -np.inf)
+    D = [np.zeros((n, P)) if grad else None for _ in range(3)]  # per class, per station
+    for sl in _chunks(n, 2 * lay.n_components):
+        g = d.group[sl]
+        Lt, dt_ = _margin(d.lt[sl] - par["mt"][g], d.nt[sl], par["t"], grad)
+        Ls, ds_ = _margin(d.ls[sl] - par["ms"][g], d.ns[sl], par["s"], grad)
+        dens[sl, 0] = d.lc_fixed[sl] + Lt + Ls
+        if grad:
+            D[0][sl, 0], D[0][sl, 1] = dt_[0], ds_[0]
+            for j, arr in enumerate(dt_[2]):
+                D[0][sl, 2 + j] = arr
+            for j, arr in enumerate(ds_[2]):
+                D[0][sl, 2 + M + j] = arr
+    if use_fraud:
+        for c, nd in ((1, d.inc), (2, d.ext)):
+            m = nd.a.shape[1] if nd.a.ndim == 2 else 1
+            for sl in _chunks(len(nd.rows), m):
+                rows = nd.rows[sl]
+                t, s = d.t[rows], d.s[rows]
+                lse, der = _class_terms(nd, lay, d.group[rows], sl, par, grad, t * (1 - s), s * t)
+                dens[rows, c] = lse
+                if grad:
+                    D[c][rows] = der
+    z = dens + lw
+    lL = _logsumexp_rows(z)
+    ll = float(lL.sum())
+    if not grad:
+        return ll, None, None, dens
+    with np.errstate(under="ignore", invalid="ignore"):
+        r = np.nan_to_num(np.exp(z - lL[:, None]))
+        pc = np.nan_to_num(np.exp(dens - lL[:, None]))  # class density / mixture density
+    S = r[:, 0:1] * D[0]
+    if use_fraud:
+        S += r[:, 1:2] * D[1] + r[:, 2:3] * D[2]
+        S[:, -4] = pc[:, 1] - pc[:, 0]
+        S[:, -3] = pc[:, 2] - pc[:, 0]
+    gvec = np.concatenate([np.bincount(d.group, S[:, 0], minlength=G),
+                           np.bincount(d.group, S[:, 1], minlength=G), S[:, 2:].sum(axis=0)])
+    return ll, gvec, (S if scores else None), dens
 
 
-def _posterior(d: _Data, par: dict) -> np.ndarray:
-    ld = _class_logdens(d, par)
-    with np.errstate(divide="ignore"):
-        lw = np.log(np.array([1 - par["f_i"] - par["f_e"], par["f_i"], par["f_e"]]))
-    z = ld + lw
-    return np.exp(z - special.logsumexp(z, axis=1, keepdims=True))
+def _optimise(d: _Data, lay: _Layout, p0: np.ndarray, free: np.ndarray, *, fraud: bool,
+              maxiter: int = 400) -> tuple[np.ndarray, float]:
+    """Maximise the log-likelihood over the parameters marked ``free`` (L-BFGS-B with the
+    exact gradient; the others stay at ``p0``)."""
+    n = d.n
+    idx = np.flatnonzero(free)
+    bounds = [b for b, f in zip(lay.bounds(), free, strict=True) if f]
+
+    def fun(z):
+        p = p0.copy()
+        p[idx] = z
+        ll, g, _, _ = _evaluate(d, lay, p, fraud=fraud)
+        if not np.isfinite(ll):
+            return 1e10, np.zeros(len(z))
+        return -ll / n, -g[idx] / n
+
+    lo, hi = np.array(bounds).T
+    res = optimize.minimize(fun, np.clip(p0[idx], lo, hi), jac=True, method="L-BFGS-B", bounds=bounds,
+                            options={"maxiter": maxiter, "ftol": 2e-3 / n, "gtol": 1e-5})
+    p = p0.copy()
+    p[idx] = res.x
+    return p, -float(res.fun) * n
 
 
-# ---------------------------------------------------------------------------- fitting
-def _noise(d: _Data, mt: float, ms: float):
-    """Binomial counting noise of each station's turnout and share (logit-scale variances)."""
-    pt, ps = special.expit(mt), special.expit(ms)
-    return 1 / (d.R * pt * (1 - pt)), 1 / (d.V * ps * (1 - ps))
+def _start(d: _Data, lay: _Layout) -> np.ndarray:
+    """Clean starting values from robust moments (medians and MADs on the logit scale)."""
+    G, K = d.n_groups, lay.n_components
+    order = np.argsort(d.group, kind="stable")
+    cuts = np.flatnonzero(np.diff(d.group[order])) + 1
+    mt, ms = np.zeros(G), np.zeros(G)
+    for part in np.split(order, cuts):  # one median per group (a loop over groups)
+        if len(part):
+            mt[d.group[part[0]]] = np.median(d.lt[part])
+            ms[d.group[part[0]]] = np.median(d.ls[part])
+    margins = []
+    for r, noise in ((d.lt - mt[d.group], d.nt), (d.ls - ms[d.group], d.ns)):
+        sd = np.sqrt(max((1.4826 * np.median(np.abs(r))) ** 2 - np.median(noise), 0.02**2))
+        # K components: the first at the median, the others spread to both sides
+        shifts = [sd * (1.0 if k % 2 else -1.0) * (1 + k // 2) for k in range(1, K)]
+        margins += shifts + [np.log(sd)] * K + [np.log(0.25)] * (K - 1)
+    return np.concatenate([mt, ms, margins, [0.0, 0.0, np.log(1.5), np.log(0.15)]])
 
 
-def _clean_moments(w0, t, s, d: _Data, wi=None, ai=None, vi=None, we=None, ae=None, ve=None) -> np.ndarray:
-    """Weighted mean and covariance of the latent clean points, less the average
-    counting noise: the M-step for the clean normal (a moment approximation to the
-    heteroscedastic normal, exact when all stations have the same size)."""
-    t, s = special.logit(t), special.logit(s)
-    sw = w0.sum()
-    st = (w0 * t).sum()
-    ss = (w0 * s).sum()
-    stt, sss, sts = (w0 * t * t).sum(), (w0 * s * s).sum(), (w0 * t * s).sum()
-    wrow = w0.copy()
-    for w, a, v in ((wi, ai, vi), (we, ae, ve)):
-        if w is None:
-            continue
-        ok = (w > 0) & (v > 0) & (v < 1) & (a > 0) & (a < 1)
-        w = np.where(ok, w, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a = np.where(ok, special.logit(np.where(ok, a, 0.5)), 0.0)
-            v = np.where(ok, special.logit(np.where(ok, v, 0.5)), 0.0)
-        sw += w.sum()
-        st += (w * a).sum()
-        ss += (w * v).sum()
-        stt += (w * a * a).sum()
-        sss += (w * v * v).sum()
-        sts += (w * a * v).sum()
-        wrow = wrow + w.sum(axis=1)
-    mt, ms = st / sw, ss / sw
-    vt, vs, c = stt / sw - mt**2, sss / sw - ms**2, sts / sw - mt * ms
-    nt, ns = _noise(d, mt, ms)
-    vt -= (wrow * nt).sum() / sw
-    vs -= (wrow * ns).sum() / sw
-    sdt = np.sqrt(max(vt, 0.02**2))
-    sds = np.sqrt(max(vs, 0.02**2))
-    rho = float(np.clip(c / (sdt * sds), -0.9, 0.9))
-    return np.array([np.clip(mt, -4, 4), np.clip(ms, -4, 4), min(sdt, 3.0), min(sds, 3.0), rho])
+_FRAUD_STARTS = tuple((fi, al, th) for fi in (0.05, 0.3) for al in (1.0, 2.5) for th in (0.07, 0.2))
 
 
-def _fraud_parts(d: _Data, par: dict):
-    """Per-node log densities (n, m) of both fraud classes, and the implied clean shares."""
-    out = []
-    for a, x, lx, lw, lg in (
-        (d.ai, np.broadcast_to(d.xi, d.ai.shape), d.lxi[None, :], d.lwi, _log_g_incremental(d.xi, par["theta"])[None, :]),
-        (d.ae, d.xe, d.lxe, d.lwe, _log_g_extreme(d.xe)),
-    ):
-        with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
-            xa = np.exp(par["alpha"] * lx)
-            one_m = np.maximum(1 - xa, 1e-300)
-            v = ((d.s * d.t)[:, None] - x * (1 - a) - xa * a) / (a * one_m)
-            base = _clean_logpdf(d, par["comp"], par["weights"], a, v) + lw - np.log(one_m) + lg
-        out.append((base, v))
-    return out
-
-
-def _em(d: _Data, layout: _Layout, p: np.ndarray, *, max_iter: int = 200, tol: float = 1e-7) -> tuple[np.ndarray, float]:
-    """EM for the fraud mixture: closed-form steps for f_i, f_e, theta and the clean
-    normal; a parabolic step on log(alpha)."""
-    p = p.copy()
-    n = len(d.t)
-    last = -np.inf
-    ll = -np.inf
-    for it in range(max_iter):
-        par = layout.unpack(p)
-        c = _clean_logpdf(d, par["comp"], par["weights"], d.t, d.s)
-        (bi, vi), (be, ve) = _fraud_parts(d, par)
-        li, le = _logsumexp_rows(bi), _logsumexp_rows(be)
-        with np.errstate(divide="ignore"):
-            lw = np.log(np.array([max(1 - par["f_i"] - par["f_e"], 1e-300), par["f_i"], par["f_e"]]))
-        z = np.column_stack([c, li, le]) + lw
-        lj = _logsumexp_rows(z)
-        ll = float(lj.sum())
-        if ll - last < tol * n and it > 3:
-            break
-        last = ll
-        r = np.exp(z - lj[:, None])
-        with np.errstate(invalid="ignore", under="ignore"):
-            wi = r[:, 1:2] * np.exp(bi - li[:, None])
-            we = r[:, 2:3] * np.exp(be - le[:, None])
-        wi = np.nan_to_num(wi)
-        we = np.nan_to_num(we)
-        f_i, f_e = r[:, 1].mean(), r[:, 2].mean()
-        # theta: weighted second moment of the incremental magnitudes
-        swi = wi.sum()
-        theta = float(np.sqrt((wi * d.xi[None, :] ** 2).sum() / swi)) if swi > 1e-9 else p[-1]
-        comp = _clean_moments(r[:, 0], d.t, d.s, d, wi, d.ai, vi, we, d.ae, ve)
-        p[:5] = comp
-        p[-4:] = [f_i, f_e, p[-2], theta]
-        lo, hi = zip(*layout.bounds(), strict=True)
-        p = np.clip(p, lo, hi)
-        if f_i + f_e > 1e-6:
-            p[-2] = _alpha_step(d, layout, p)
-    return p, ll
-
-
-def _alpha_step(d: _Data, layout: _Layout, p: np.ndarray, delta: float = 0.08) -> float:
-    """One parabolic step on log(alpha) for the observed log-likelihood."""
-    la = np.log(p[-2])
-    vals = []
-    for step in (-delta, 0.0, delta):
-        q = p.copy()
-        q[-2] = np.exp(la + step)
-        vals.append(_loglik(d, layout.unpack(q)))
-    fm, f0, fp = vals
-    curv = fm - 2 * f0 + fp
-    if curv < 0:
-        move = np.clip(-delta * (fp - fm) / (2 * curv), -3 * delta, 3 * delta)
+def _fit(d: _Data, lay: _Layout, *, max_sub: int = 20_000) -> dict:
+    """Fit the clean model and the fraud model; large elections are first fitted on an
+    evenly spaced subsample (a deterministic warm start), then on every station."""
+    if d.n > max_sub:
+        first = _fit(d.take(np.linspace(0, d.n - 1, max_sub).round().astype(np.int64)), lay, max_sub=max_sub)
+        p0, p1 = first["null"], first["full"]
     else:
-        move = 3 * delta if fp > fm else -3 * delta
-    lo, hi = layout.bounds()[-2]
-    best = np.exp(np.clip(la + move, np.log(lo), np.log(hi)))
-    q = p.copy()
-    q[-2] = best
-    if _loglik(d, layout.unpack(q)) < max(vals):
-        return float(np.exp(la + (-delta, 0.0, delta)[int(np.argmax(vals))]))
-    return float(best)
-
-
-def _fit(d: _Data, K: int = 1, starts_fraud=None) -> dict:
-    layout = _Layout(1)
-    ones = np.ones(len(d.t))
-    clean = _clean_moments(ones, d.t, d.s, d)
-    p0 = np.concatenate([clean, [0.0, 0.0, 1.0, 0.1]])
-    ll0 = _loglik(d, layout.unpack(p0), fraud=False)
-    best = None
-    for f_i, f_e, alpha, theta in starts_fraud or _FRAUD_STARTS:
-        s = p0.copy()
-        s[-4:] = [f_i, f_e, alpha, theta]
-        p1, ll1 = _em(d, layout, s)
-        if best is None or ll1 > best[1]:
-            best = (p1, ll1)
-    p1, ll1 = best
+        p0, p1 = _start(d, lay), None
+    clean_free = np.ones(lay.size, dtype=bool)
+    clean_free[lay.fraud_slice] = False
+    null, ll0 = _optimise(d, lay, p0, clean_free, fraud=False)
+    if p1 is None:
+        # fraud starts from the clean fit, scored by the likelihood; the best is optimised
+        fe0 = float(np.clip(np.mean((d.t > 0.9) & (d.s > 0.9)), 0.002, 0.3))
+        best = -np.inf
+        for fi, al, th in _FRAUD_STARTS:
+            q = null.copy()
+            q[lay.fraud_slice] = [fi, fe0, np.log(al), np.log(th)]
+            ll = _evaluate(d, lay, q, grad=False)[0]
+            if ll > best:
+                best, p1 = ll, q
+    full, ll1 = _optimise(d, lay, p1, np.ones(lay.size, dtype=bool), fraud=True)
     if ll1 < ll0:  # the fraud model nests the clean one
-        p1, ll1 = p0.copy(), ll0
-    return {"layout": layout, "null": p0, "ll0": ll0, "full": p1, "ll1": ll1}
+        full, ll1 = null.copy(), ll0
+        full[lay.size - 4:lay.size - 2] = 0.0
+    return {"null": null, "ll0": ll0, "full": full, "ll1": ll1}
 
 
-_FRAUD_STARTS = [(0.1, 0.01, 1.5, 0.15)]
-
-
-def _opg_cov(d: _Data, layout: _Layout, p: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Covariance from the outer product of per-station scores (forward differences)."""
-    bounds = layout.bounds()
-
-    def per_station(q):
-        par = layout.unpack(q)
-        ld = _class_logdens(d, par)
-        with np.errstate(divide="ignore"):
-            lw = np.log(np.array([max(1 - par["f_i"] - par["f_e"], 1e-300), par["f_i"], par["f_e"]]))
-        return _logsumexp_rows(ld + lw)
-
-    base = per_station(p)
-    G = np.empty((len(d.t), len(idx)))
-    for col, i in enumerate(idx):
-        h = max(1e-4, 1e-3 * abs(p[i]))
-        if p[i] + h > bounds[i][1]:
-            h = -h
+# ---------------------------------------------------------------------------- information
+def _information(d: _Data, lay: _Layout, p: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Observed information of the global parameters marked ``keep``, with the group
+    medians profiled out (Schur complement). Second derivatives by forward differences
+    of the exact per-station scores; the medians of all groups are moved at once (a
+    station's score depends only on its own group's medians)."""
+    G = d.n_groups
+    nglob = lay.size - 2 * G
+    _, _, S0, _ = _evaluate(d, lay, p, scores=True)
+    bounds = lay.bounds()
+    cols = 2 + nglob
+    H = np.zeros((cols, cols))  # rows/cols: [mt, ms] (summed over groups), globals
+    Hgg = np.zeros((G, 2, 2))  # per group, medians x medians
+    Hgx = np.zeros((G, 2, nglob))  # per group, medians x globals
+    for j in range(cols):
         q = p.copy()
-        q[i] += h
-        G[:, col] = (per_station(q) - base) / h
-    return np.linalg.pinv(G.T @ G)
+        if j < 2:
+            sl = slice(j * G, (j + 1) * G)
+            h = 1e-4
+            q[sl] += h
+        else:
+            i = 2 * G + j - 2
+            h = 1e-4 * max(1.0, abs(p[i]))
+            if p[i] + h > bounds[i][1]:
+                h = -h
+            q[i] += h
+        _, _, S1, _ = _evaluate(d, lay, q, scores=True)
+        dS = (S1 - S0) / h
+        if j < 2:
+            Hgg[:, 0, j] = np.bincount(d.group, dS[:, 0], minlength=G)
+            Hgg[:, 1, j] = np.bincount(d.group, dS[:, 1], minlength=G)
+            for c in range(nglob):
+                Hgx[:, j, c] += 0.5 * np.bincount(d.group, dS[:, 2 + c], minlength=G)
+        else:
+            c = j - 2
+            Hgx[:, 0, c] += 0.5 * np.bincount(d.group, dS[:, 0], minlength=G)
+            Hgx[:, 1, c] += 0.5 * np.bincount(d.group, dS[:, 1], minlength=G)
+            H[2:, j] = dS[:, 2:].sum(axis=0)
+    A = -0.5 * (H[2:, 2:] + H[2:, 2:].T)
+    Dg = -0.5 * (Hgg + Hgg.transpose(0, 2, 1))
+    Bg = -Hgx
+    A = A[np.ix_(keep, keep)]
+    Bg = Bg[:, :, keep]
+    with np.errstate(all="ignore"):
+        Dinv = np.linalg.pinv(Dg)
+    return A - np.einsum("gai,gab,gbj->ij", Bg, Dinv, Bg)
 
 
-# ---------------------------------------------------------------------------- result
+def _fraud_intervals(d: _Data, lay: _Layout, p: np.ndarray, level: float) -> pd.DataFrame:
+    """Estimates and intervals of f_i, f_e, alpha and theta from the observed information.
+
+    Shares: logit-scale Wald intervals; when the estimate is within ``z`` standard errors
+    of 0 the interval is ``[0, estimate + z se]`` instead (the boundary). ``alpha`` and
+    ``theta``: log-scale Wald intervals; not identified (NaN) when their class is absent.
+    """
+    par = lay.unpack(p)
+    names = lay.global_names()
+    nglob = len(names)
+    has_i = par["f_i"] > 1e-6
+    has_e = par["f_e"] > 1e-6
+    keep = np.ones(nglob, dtype=bool)
+    if not (has_i or has_e):
+        keep[-2:] = False
+    elif not has_i:
+        keep[-1] = False
+    info = _information(d, lay, p, keep)
+    cov = np.linalg.pinv(info)
+    se = np.full(nglob, np.nan)
+    se[keep] = np.sqrt(np.clip(np.diag(cov), 0, None))
+    z = stats.norm.ppf(0.5 + level / 2)
+    rows = {}
+    for name, key in (("f_i", -4), ("f_e", -3)):
+        f, s = float(p[lay.size + key]), float(se[key])
+        if not np.isfinite(s):
+            rows[name] = (f, 0.0, np.nan, s)
+        elif f <= z * s:
+            rows[name] = (f, 0.0, min(f + z * s, 1.0), s)
+        else:
+            sl = s / (f * (1 - f))
+            rows[name] = (f, *special.expit(special.logit(f) + np.array([-z, z]) * sl), s)
+    for name, key, ok in (("alpha", -2, has_i or has_e), ("theta", -1, has_i)):
+        lv, s = float(p[lay.size + key]), float(se[key])
+        if ok:
+            rows[name] = (np.exp(lv), np.exp(lv - z * s), np.exp(lv + z * s), np.exp(lv) * s)
+        else:
+            rows[name] = (np.nan, np.nan, np.nan, np.nan)
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "low", "high", "std_error"])
+    return out
+
+
+def _clean_rows(d: _Data, lay: _Layout, p: np.ndarray) -> pd.DataFrame:
+    """Point summaries of the clean model (its medians and spreads, on the rate scale)."""
+    par = lay.unpack(p)
+    w_groups = np.bincount(d.group, minlength=d.n_groups) / d.n
+    rows = {}
+    for name, med, comp in (("tau", par["mt"], par["t"]), ("nu", par["ms"], par["s"])):
+        delta, sd, logw = comp
+        w = np.exp(logw)
+        mean = float((w_groups * med).sum() + (w * delta).sum())
+        var = float((w * (sd**2 + delta**2)).sum() - ((w * delta).sum()) ** 2
+                    + (w_groups * (med - (w_groups * med).sum()) ** 2).sum())
+        rows[name] = (float(special.expit(mean)),)
+        rows[f"sd_{name}"] = (float(np.sqrt(var)),)
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate"])
+    for c in ("low", "high", "std_error"):
+        out[c] = np.nan
+    return out
+
+
 _DESCRIPTIONS = {
     "f_i": "share of stations with incremental fraud",
     "f_e": "share of stations with extreme fraud",
     "alpha": "stealing exponent (x**alpha of the other votes moved)",
     "theta": "scale of the incremental fraud magnitude",
-    "tau": "median clean turnout",
-    "nu": "median clean leader share",
-    "sd_tau": "between-station sd of clean turnout (logit scale)",
-    "sd_nu": "between-station sd of clean leader share (logit scale)",
-    "rho": "correlation of clean turnout and share (logit scale)",
+    "tau": "clean turnout at the centre of the clean model (no interval: nuisance)",
+    "nu": "clean leader share at the centre of the clean model (no interval: nuisance)",
+    "sd_tau": "between-station sd of clean turnout, logit scale (no interval: nuisance)",
+    "sd_nu": "between-station sd of clean leader share, logit scale (no interval: nuisance)",
 }
 
 
+# ---------------------------------------------------------------------------- result
 @dataclasses.dataclass(frozen=True, eq=False)
-class FraudModelResult(Result):
+class FraudModelResult(TableResult):
     """Fit of the Klimek fraud model, with the test of "no fraud".
 
-    ``statistic`` is the likelihood-ratio statistic of no fraud (``f_i = f_e = 0``) and
-    ``pvalue`` its p-value (``pvalue_method`` says how it was computed). ``estimates``
-    has one row per parameter (``estimate``, ``low``, ``high`` at ``confidence_level``,
-    ``description``); ``station_probabilities`` the posterior probability of each class
-    (clean, incremental, extreme) for every station used.
+    ``table`` (also ``estimates``) has one row per parameter: ``estimate``, ``low`` and
+    ``high`` at ``confidence_level``, ``std_error`` and ``description``. ``statistic`` is
+    the likelihood-ratio statistic of no fraud (``f_i = f_e = 0``) and ``pvalue`` its
+    p-value (``pvalue_method`` says how it was computed); ``posterior`` holds every
+    used station's posterior probability of each class (clean, incremental, extreme).
     """
 
-    estimates: pd.DataFrame = dataclasses.field(default=None, repr=False)
-    station_probabilities: pd.DataFrame = dataclasses.field(default=None, repr=False)
-    f_i: float = float("nan")
-    f_e: float = float("nan")
-    alpha: float = float("nan")
+    statistic: float = float("nan")
+    pvalue: float = float("nan")
+    posterior: pd.DataFrame = dataclasses.field(default=None, repr=False)
     confidence_level: float = 0.9
     log_likelihood: float = float("nan")
     log_likelihood_null: float = float("nan")
@@ -439,10 +619,12 @@ class FraudModelResult(Result):
     excluded_reason: str = ""
     party: str = ""
     turnout_definition: str = ""
+    by: str = ""
+    n_groups: int = 1
+    clean_components: int = 2
     pvalue_method: str = ""
     preset: str = "likelihood"
     _registered: np.ndarray = dataclasses.field(default=None, repr=False)
-    _valid: np.ndarray = dataclasses.field(default=None, repr=False)
     _turnout: np.ndarray = dataclasses.field(default=None, repr=False)
     _share: np.ndarray = dataclasses.field(default=None, repr=False)
     _fit_turnout: np.ndarray = dataclasses.field(default=None, repr=False)
@@ -454,40 +636,55 @@ class FraudModelResult(Result):
         "no station is fraudulent (no incremental and no extreme ballot stuffing or vote stealing)"
     )
     caveat: ClassVar[str] = (
-        "The model explains departures from one compact clean cluster by ballot stuffing and "
-        "vote stealing. Other causes (regions that differ, special stations, a leader who is "
-        "strongest where turnout is high) can look the same to it; a positive fraud share is a "
-        "reason to look closer, not proof of fraud."
+        "The model explains any dependence between clean turnout and the leader's share, "
+        "and a cluster near 100 % turnout and 100 % for the leader, by ballot stuffing and "
+        "vote stealing. Other causes (regions or kinds of station that differ, a leader who "
+        "is strongest where turnout is high) look the same to it; a positive fraud share is "
+        "a reason to look closer, not proof of fraud."
     )
+    formats: ClassVar[dict[str, str]] = {"estimate": "number", "low": "number", "high": "number",
+                                         "std_error": "number", "description": "text"}
+
+    @property
+    def estimates(self) -> pd.DataFrame:
+        """The parameter table (the same as ``table``)."""
+        return self.table
+
+    @property
+    def station_probabilities(self) -> pd.DataFrame:
+        """Alias of ``posterior`` (the name of earlier versions)."""
+        return self.posterior
+
+    @property
+    def f_i(self) -> float:
+        return self.estimate("f_i")
+
+    @property
+    def f_e(self) -> float:
+        return self.estimate("f_e")
+
+    @property
+    def alpha(self) -> float:
+        return self.estimate("alpha")
 
     def estimate(self, name: str) -> float:
         """The point estimate of one parameter (e.g. ``'f_i'``)."""
-        return float(self.estimates.loc[name, "estimate"])
+        return float(self.table.loc[name, "estimate"])
 
-    def simulate(self, *, rng: Any = None):
-        """Simulate an election of the same stations from the fitted model (clean part
-        as a truncated normal; the fitted correlation of clean turnout and share is not
-        reproduced). Returns a :class:`~electionstats.SimulatedElection`."""
-        est = self.estimates["estimate"]
-        tau, nu = float(np.clip(est["tau"], 0.01, 0.99)), float(np.clip(est["nu"], 0.01, 0.99))
-        return simulate_election(
-            registered=self._registered,
-            turnout=tau,
-            turnout_sd=min(float(est["sd_tau"]) * tau * (1 - tau), 0.5),
-            support=nu,
-            support_sd=min(float(est["sd_nu"]) * nu * (1 - nu), 0.5),
-            parties=2,
-            spread="logitnormal" if self.preset == "likelihood" else "normal",
-            invalid=0.0,
-            fraud=KlimekFraud(
-                float(est["f_i"]), float(est["f_e"]),
-                alpha=float(np.nan_to_num(est["alpha"], nan=1.0)),
-                theta=float(np.nan_to_num(est["theta"], nan=0.1)),
-            ),
-            rng=rng,
-        )
+    def _summary_items(self) -> list[tuple[str, Any]]:
+        return [
+            ("Stations used", f"{self.n:,}"),
+            ("Stations left out", f"{self.n_excluded:,}" + (f" ({self.excluded_reason})" if self.n_excluded else "")),
+            ("Party", self.party),
+            ("Turnout", self.turnout_definition),
+            ("Incremental fraud, share of stations", f"{100 * self.f_i:.1f} %"),
+            ("Extreme fraud, share of stations", f"{100 * self.f_e:.2f} %"),
+            ("Test of no fraud: likelihood ratio", f"{self.statistic:,.2f}"),
+            ("p-value", self.pvalue),
+            ("p-value from", self.pvalue_method),
+        ]
 
-    def plot(self, ax: Any = None, **kwargs: Any) -> Any:
+    def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Goodness of fit: the data's fingerprint next to one simulated from the fit.
 
         ``ax`` may be a pair of Axes; returns the pair. See
@@ -498,27 +695,61 @@ class FraudModelResult(Result):
         return plot_fraud_fit(self, ax=ax, **kwargs)
 
 
+# ---------------------------------------------------------------------------- simulation from a fit
+def _draw_clean(g: np.random.Generator, lay: _Layout, p: np.ndarray, group: np.ndarray):
+    """Clean turnout and share of every station drawn from the fitted clean model."""
+    par = lay.unpack(p)
+    n = len(group)
+    out = []
+    for med, (delta, sd, logw) in ((par["mt"], par["t"]), (par["ms"], par["s"])):
+        k = g.choice(len(delta), size=n, p=np.exp(logw) / np.exp(logw).sum())
+        out.append(special.expit(med[group] + delta[k] + sd[k] * g.standard_normal(n)))
+    return out
+
+
+def _draw_counts(g: np.random.Generator, lay: _Layout, p: np.ndarray, group, R, ratio, fraud: bool):
+    """Counts (ballots, valid, leader) of an election of the same stations from the fit."""
+    a, v = _draw_clean(g, lay, p, group)
+    par = lay.unpack(p)
+    n = len(R)
+    B = g.binomial(R, a)
+    if fraud and (par["f_i"] > 0 or par["f_e"] > 0):
+        u = g.random(n)
+        cls = np.where(u < par["f_i"], 1, np.where(u < par["f_i"] + par["f_e"], 2, 0))
+        x = np.zeros(n)
+        th = par["theta"]
+        x[cls == 1] = np.minimum(th * special.ndtri(0.5 + g.random(int((cls == 1).sum())) * (special.ndtr(1 / th) - 0.5)), 1 - 1e-9)
+        top = special.ndtr((1 - EXTREME_MIN) / SD_EXTREME) - 0.5
+        x[cls == 2] = 1 - SD_EXTREME * special.ndtri(0.5 + g.random(int((cls == 2).sum())) * top)
+        V0 = np.round(B * ratio).astype(np.int64)
+        W0 = g.binomial(V0, v)
+        stuffed = g.binomial(R - B, x)
+        stolen = g.binomial(V0 - W0, np.where(cls > 0, x, 0.0) ** par["alpha"])
+        return B + stuffed, V0 + stuffed, W0 + stuffed + stolen
+    V = np.round(B * ratio).astype(np.int64)
+    return B, V, g.binomial(V, v)
+
+
+def _bootstrap_chunk(g: np.random.Generator, k: int, lay, null, group, R, ratio, n_nodes) -> np.ndarray:
+    out = np.empty(k)
+    for i in range(k):  # replicates of one chunk (each a whole refit)
+        B, V, W = _draw_counts(g, lay, null, group, R, ratio, fraud=False)
+        d = _prepare(R, B, np.maximum(V, 1), np.minimum(W, np.maximum(V, 1)), group, lay.n_groups, n_nodes)
+        fb = _fit(d, lay)
+        out[i] = max(0.0, 2 * (fb["ll1"] - fb["ll0"]))
+    return out
+
+
 # ---------------------------------------------------------------------------- public fit
-def _check_level(confidence_level: Any) -> float:
-    if isinstance(confidence_level, (bool, np.bool_)) or not isinstance(confidence_level, numbers.Real):
-        raise TypeError(f"`confidence_level` must be a number in (0, 1) (got {confidence_level!r}).")
-    c = float(confidence_level)
-    if not 0 < c < 1:
-        raise ValueError(f"`confidence_level` must lie in (0, 1) (got {confidence_level!r}).")
-    return c
-
-
 def _station_rates(election: Election, party: str | None, turnout: str | None):
     if not isinstance(election, Election):
         raise TypeError(f"`election` must be an electionstats Election (got {type(election).__name__}).")
-    party = election.default_party if party is None else party
-    if party not in election.parties:
-        raise KeyError(f"party {party!r} is not in the election; parties: {list(election.parties)}.")
+    party = election.resolve_party(party)
     if "registered" not in election.roles:
         raise ValueError("the fraud model needs registered voters per station (role `registered`).")
-    turnout = TURNOUT_NUMERATOR if turnout is None else turnout
     if "valid" not in election.roles:
         raise ValueError("the fraud model needs the valid votes per station (role `valid`).")
+    turnout = TURNOUT_NUMERATOR if turnout is None else election.resolve_turnout(turnout)
     R = election.counts("registered").astype(np.int64)
     B = election.counts(turnout).astype(np.int64)
     V = election.counts("valid").astype(np.int64)
@@ -528,8 +759,20 @@ def _station_rates(election: Election, party: str | None, turnout: str | None):
     reasons[(R == 0)] = "no registered voters"
     reasons[(reasons == "") & (B > R)] = f"{turnout} above registered"
     reasons[(reasons == "") & (W > V)] = f"{party} above valid votes"
+    reasons[(reasons == "") & (V > B)] = f"valid votes above {turnout}"
     bad = reasons != ""
     return party, turnout, R, B, V, W, bad, reasons
+
+
+def _warn_excluded(bad: np.ndarray, reasons: np.ndarray, what: str) -> None:
+    if bad.any():
+        counts = pd.Series(reasons[bad]).value_counts()
+        text = "; ".join(f"{k} ({v:,})" for k, v in counts.items())
+        warnings.warn(
+            f"{int(bad.sum()):,} stations left out of {what}: {text}.",
+            SmallSampleWarning if bad.mean() > 0.5 else DataQualityWarning,
+            stacklevel=3,
+        )
 
 
 def fit_fraud_model(
@@ -537,6 +780,8 @@ def fit_fraud_model(
     *,
     party: str | None = None,
     turnout: str | None = None,
+    by: str | None = None,
+    clean_components: int = 2,
     confidence_level: float = 0.9,
     n_resamples: int = 0,
     n_nodes: int = 32,
@@ -546,17 +791,29 @@ def fit_fraud_model(
     """Fit the Klimek fraud model by maximum marginal likelihood and test "no fraud".
 
     Every station is clean (probability ``1 - f_i - f_e``), incrementally fraudulent
-    (``f_i``) or extremely fraudulent (``f_e``). A clean station's turnout ``a`` and
-    leader share ``v`` are bivariate normal on the logit scale (medians ``tau``, ``nu``;
-    spreads ``sd_tau``, ``sd_nu``; correlation ``rho``), plus the binomial counting noise
-    of its size (so small stations and stations at 100 % are handled). Fraud of
-    magnitude ``x`` (half-normal with scale ``theta`` for incremental fraud,
-    ``1 - |N(0, 0.075)|`` for extreme fraud) maps them to the observed
-    ``t = a + x (1 - a)`` and ``s = [a v + x (1 - a) + x^alpha a (1 - v)] / t``. The
-    likelihood of each station's observed (t, s) integrates ``x`` out numerically (a fixed
-    Gauss-Legendre rule, with the Jacobian of the map), vectorised over stations, and is
-    maximised by EM (closed-form steps for the shares, ``theta`` and the clean normal; a
-    parabolic step for ``alpha``).
+    (``f_i``) or extremely fraudulent (``f_e``). Fraud of size ``x`` maps a station's
+    clean turnout ``a`` and leader share ``v`` to the observed ``t = a + x (1 - a)`` and
+    ``s = [a v + x (1 - a) + x^alpha a (1 - v)] / t`` (a share ``x`` of the non-voters
+    stuffed for the leader, a share ``x^alpha`` of the other votes moved to the leader);
+    ``x`` is half-normal with scale ``theta`` for incremental fraud and
+    ``1 - |N(0, 0.075)|`` (above 0.7) for extreme fraud, as in Klimek et al. (2012).
+
+    **Identifying assumption.** A clean station's turnout and leader share are
+    *independent* (within each group of ``by``), as in Klimek et al.'s model, where clean
+    turnout and share are independent normals and fraud alone makes them move together.
+    Each margin is on the logit scale a mixture of ``clean_components`` normals (so a
+    skewed or heavy-tailed clean turnout or share is not read as fraud), plus each
+    station's binomial counting noise. Fraud is what the independent clean model cannot
+    produce: stations displaced *jointly* toward higher turnout and a higher leader share
+    along the fraud map, and a cluster near (100 %, 100 %). A real election whose clean
+    turnout and leader share depend on each other (the leader strongest where turnout is
+    high, for reasons other than fraud) violates the assumption, and the model then
+    reports fraud; ``by=`` removes dependence that comes from regions that differ.
+
+    The likelihood of each station integrates ``x`` out with a fixed Gauss-Legendre rule
+    (vectorised over stations and nodes) and is maximised with its exact gradient by
+    L-BFGS-B; elections of more than 20,000 stations start from a fit on an evenly spaced
+    subsample.
 
     Parameters
     ----------
@@ -566,57 +823,64 @@ def fit_fraud_model(
         The party suspected of benefiting; default the election's leader.
     turnout : str, optional
         Numerator of turnout (denominator: registered). Default ``'valid'``: in the
-        model stuffed ballots are valid votes for the leader, so the share (of valid
-        votes) and turnout use the same ballots.
+        model stuffed ballots are valid votes for the leader, so share and turnout count
+        the same ballots.
+    by : str, optional
+        A region level: the clean medians of turnout and share differ between its units
+        (the clean spreads and the fraud parameters are shared). Use it when regions
+        differ; without it, regional differences that happen to go together count as
+        fraud.
+    clean_components : int
+        Normals in each clean margin (1 is the published model's single normal).
     confidence_level : float
         Of the intervals (default 0.9).
     n_resamples : int
         0 (default): the p-value of no fraud is read from the 50:50 mixture of chi-square
         distributions with 1 and 2 degrees of freedom (see Notes). A positive number:
-        parametric bootstrap from the fitted clean model, refitting both models on each
-        simulated election (slow: two fits per replicate).
+        parametric bootstrap from the fitted clean model (each replicate refits both
+        models; runs on every core).
     n_nodes : int
         Quadrature nodes per fraud class.
     preset : {None, 'klimek2012'}
         ``'klimek2012'`` runs the published grid procedure instead (see
         :func:`fit_klimek2012`).
     rng : None, int or numpy.random.Generator
-        Randomness for the bootstrap and the preset.
+        Randomness of the bootstrap and of the simulated fingerprint of the figure.
 
     Returns
     -------
     FraudModelResult
-        ``estimates`` (one row per parameter with ``estimate``, ``low``, ``high``), the
-        test (``statistic``, ``pvalue``), ``station_probabilities`` and ``plot()``.
+        ``estimates`` (one row per parameter: ``estimate``, ``low``, ``high``), the test
+        (``statistic``, ``pvalue``), ``posterior`` (per station) and ``plot()``.
 
     Notes
     -----
-    Intervals are Wald intervals from the outer product of the stations' scores (the
-    empirical information), cut at the parameter bounds (a share is never below 0). Under no
-    fraud ``alpha`` and ``theta`` are not identified; their rows are then NaN.
+    Intervals of ``f_i`` and ``f_e`` come from the observed information (second
+    derivatives of the log-likelihood, the clean medians profiled out), on the logit
+    scale; an estimate within ``z`` standard errors of 0 gets the interval
+    ``[0, estimate + z se]``. ``alpha`` and ``theta`` get log-scale intervals and are NaN
+    when their fraud class is absent (they are then not identified).
 
-    The likelihood-ratio statistic of ``f_i = f_e = 0`` sits on the boundary of the
-    parameter space and two nuisance parameters vanish under the null, so the usual
-    chi-square reference does not hold. The default reference, ``0.5 chi2(1) + 0.5 chi2(2)``,
-    is an approximation whose size on clean elections is measured by
-    ``scripts/fraud_recovery.py`` (not yet established for every clean shape: treat the
-    default p-value as indicative); ``n_resamples`` gives the parametric-bootstrap
-    p-value instead.
+    Incremental fraud of small size is weakly identified: ``f_i`` and ``theta`` trade off
+    (many stations stuffed a little look like a few stuffed more), so the interval of
+    ``f_i`` is wide unless incremental fraud is large or common; ``f_e`` is much better
+    determined.
 
-    Known limitation: small incremental fraud (``theta`` near 0.1) is weakly identified
-    against a wider clean spread and a smaller ``alpha``; on simulated elections the
-    extreme share ``f_e`` is recovered well, ``f_i`` much less so. Stations with no registered voters or no valid
-    votes, or with more ballots than registered voters or more leader votes than valid
-    votes, cannot be mapped by the model: they are left out and counted in
-    ``n_excluded`` (with the reasons, and a warning).
+    The likelihood-ratio statistic of ``f_i = f_e = 0`` has its null on the boundary of
+    the parameter space (Self & Liang 1987) and ``alpha`` and ``theta`` vanish under the
+    null, so no chi-square law holds exactly. The default reference
+    ``0.5 chi2(1) + 0.5 chi2(2)`` is an approximation whose size on simulated clean
+    elections ``scripts/fraud_recovery.py`` measures (results in
+    ``scripts/results/``); ``n_resamples`` gives the parametric-bootstrap p-value.
 
-    A station's posterior class probabilities (``station_probabilities``) are what
-    Mebane's eforensics reports as ``piZi``, here computed exactly from the fitted
-    mixture instead of by MCMC.
+    Stations with no registered voters or no valid votes, or with more ballots than
+    registered voters, more valid votes than ballots or more leader votes than valid
+    votes, cannot be mapped by the model: they are left out, counted in ``n_excluded``
+    with the reasons, and a warning says so.
 
-    The model attributes every departure from a single clean cluster toward high turnout
-    and high leader share to fraud. Elections whose clean part has several clusters
-    (regions that vote differently) can produce positive fraud shares without any fraud.
+    A station's posterior class probabilities (``posterior``) are what Mebane's
+    eforensics reports as ``piZi``, here computed exactly from the fitted mixture instead
+    of by MCMC.
 
     References
     ----------
@@ -627,10 +891,13 @@ def fit_fraud_model(
     Mebane, W. R. (2016). Election forensics: frauds tests and observation-level frauds
     probabilities. Midwest Political Science Association meeting, Chicago.
 
+    Self, S. G. & Liang, K.-Y. (1987). JASA 82(398), 605-610.
+    https://doi.org/10.1080/01621459.1987.10478472
+
     Examples
     --------
     >>> import electionstats as es
-    >>> sim = es.simulate_election(800, fraud=es.KlimekFraud(0.0, 0.05), rng=4)
+    >>> sim = es.simulate_election(1000, fraud=es.KlimekFraud(0.0, 0.05), rng=4)
     >>> fit = es.fit_fraud_model(sim.election, rng=1)
     >>> low, high = fit.estimates.loc["f_e", ["low", "high"]]
     >>> bool(low < 0.05 < high)
@@ -638,7 +905,7 @@ def fit_fraud_model(
     >>> bool(fit.pvalue < 0.001)
     True
     """
-    level = _check_level(confidence_level)
+    level = check_confidence_level(confidence_level)
     if preset is not None:
         if preset != "klimek2012":
             raise ValueError(f"`preset` must be None or 'klimek2012' (got {preset!r}).")
@@ -647,50 +914,50 @@ def fit_fraud_model(
         raise ValueError(f"`n_nodes` must be an integer from 8 to 400 (got {n_nodes!r}).")
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral) or n_resamples < 0:
         raise ValueError(f"`n_resamples` must be a non-negative integer (got {n_resamples!r}).")
-    gen = as_generator(rng)
+    if (isinstance(clean_components, bool) or not isinstance(clean_components, numbers.Integral)
+            or not 1 <= clean_components <= 4):
+        raise ValueError(f"`clean_components` must be an integer from 1 to 4 (got {clean_components!r}).")
+    gen = check_rng(rng)
     party, turnout, R, B, V, W, bad, reasons = _station_rates(election, party, turnout)
-    if bad.any():
-        counts = pd.Series(reasons[bad]).value_counts()
-        text = "; ".join(f"{k} ({v:,})" for k, v in counts.items())
-        warnings.warn(
-            f"{int(bad.sum()):,} stations left out of the fraud model: {text}.",
-            SmallSampleWarning if bad.mean() > 0.5 else DataQualityWarning,
-            stacklevel=2,
-        )
+    _warn_excluded(bad, reasons, "the fraud model")
     keep = ~bad
     if keep.sum() < 50:
         raise ValueError(f"the fraud model needs at least 50 usable stations (got {int(keep.sum())}).")
+    codes, labels = election.group_keys(by)
+    codes = codes[keep]
+    used, codes = np.unique(codes, return_inverse=True)
+    G = len(used)
     R, B, V, W = R[keep], B[keep], V[keep], W[keep]
-    t, s = B / R, W / V
-    d = _prepare(t, s, R, V, int(n_nodes))
-    fit = _fit(d)
-    layout = fit["layout"]
+    lay = _Layout(G, int(clean_components))
+    d = _prepare(R, B, V, W, codes, G, int(n_nodes))
+    fit = _fit(d, lay)
     lr = max(0.0, 2 * (fit["ll1"] - fit["ll0"]))
+    ratio = V / np.maximum(B, 1)
     if n_resamples:
-        null = fit["null"]
-        exceed = 0
-        for g in gen.spawn(int(n_resamples)):
-            tb, sb = _simulate_null(g, layout.unpack(null), R, V)
-            db = _prepare(tb, sb, R, V, int(n_nodes))
-            fb = _fit(db)
-            exceed += 2 * (fb["ll1"] - fb["ll0"]) >= lr - 1e-9
-        pvalue = (1 + exceed) / (1 + int(n_resamples))
+        stats_b = np.concatenate(map_chunks(
+            _bootstrap_chunk, int(n_resamples), chunk_size=1, rng=gen,
+            args=(lay, fit["null"], codes, R, ratio, int(n_nodes)),
+            desc="fraud model bootstrap"))
+        pvalue = (1 + int((stats_b >= lr - 1e-9).sum())) / (1 + int(n_resamples))
         pmethod = f"parametric bootstrap from the fitted clean model ({int(n_resamples):,} elections)"
     else:
         pvalue = float(0.5 * stats.chi2.sf(lr, 1) + 0.5 * stats.chi2.sf(lr, 2)) if lr > 0 else 1.0
         pmethod = "likelihood ratio, 50:50 mixture of chi-square with 1 and 2 degrees of freedom"
-    table = _estimate_table(d, layout, fit["full"], level)
-    post = _posterior(d, layout.unpack(fit["full"]))
+    table = pd.concat([_fraud_intervals(d, lay, fit["full"], level), _clean_rows(d, lay, fit["full"])])
+    table.index.name = "parameter"
+    table["description"] = [_DESCRIPTIONS[k] for k in table.index]
+    _, _, _, dens = _evaluate(d, lay, fit["full"], grad=False)
+    par = lay.unpack(fit["full"])
+    with np.errstate(divide="ignore"):
+        z = dens + np.log([max(1 - par["f_i"] - par["f_e"], 1e-300), par["f_i"], par["f_e"]])
+    post = np.exp(z - special.logsumexp(z, axis=1, keepdims=True))
     probs = pd.DataFrame(post, columns=list(_CLASSES), index=election.data.index[keep])
-    fit_t, fit_s = _simulate_fit(gen, layout.unpack(fit["full"]), R)
+    Bf, Vf, Wf = _draw_counts(gen, lay, fit["full"], codes, R, ratio, fraud=True)
     return FraudModelResult(
+        table=table,
         statistic=lr,
         pvalue=float(pvalue),
-        estimates=table,
-        station_probabilities=probs,
-        f_i=float(table.loc["f_i", "estimate"]),
-        f_e=float(table.loc["f_e", "estimate"]),
-        alpha=float(table.loc["alpha", "estimate"]),
+        posterior=probs,
         confidence_level=level,
         log_likelihood=float(fit["ll1"]),
         log_likelihood_null=float(fit["ll0"]),
@@ -699,80 +966,17 @@ def fit_fraud_model(
         excluded_reason="; ".join(sorted(set(reasons[bad]))),
         party=party,
         turnout_definition=f"{turnout} / registered",
+        by="" if by is None else str(by),
+        n_groups=G,
+        clean_components=int(clean_components),
         pvalue_method=pmethod,
         preset="likelihood",
         _registered=R,
-        _valid=V,
-        _turnout=t,
-        _share=s,
-        _fit_turnout=fit_t,
-        _fit_share=fit_s,
+        _turnout=B / R,
+        _share=W / V,
+        _fit_turnout=Bf / R,
+        _fit_share=np.divide(Wf, Vf, out=np.zeros(len(R)), where=Vf > 0),
     )
-
-
-def _simulate_fit(g: np.random.Generator, par: dict, R: np.ndarray):
-    """Turnout and share of an election of the same stations drawn from the fitted model."""
-    tb, sb = _simulate_null(g, par, R, R)
-    n = len(R)
-    u = g.random(n)
-    cls = np.where(u < par["f_i"], 1, np.where(u < par["f_i"] + par["f_e"], 2, 0))
-    x = np.zeros(n)
-    theta = par["theta"] if np.isfinite(par["theta"]) else 0.1
-    top = special.ndtr(1 / theta) - 0.5
-    x[cls == 1] = theta * special.ndtri(0.5 + g.random(int((cls == 1).sum())) * top)
-    top_e = special.ndtr(1 / SD_EXTREME) - 0.5
-    x[cls == 2] = 1 - SD_EXTREME * special.ndtri(0.5 + g.random(int((cls == 2).sum())) * top_e)
-    alpha = par["alpha"] if np.isfinite(par["alpha"]) else 1.0
-    t = tb + x * (1 - tb)
-    w = tb * sb + x * (1 - tb) + x**alpha * tb * (1 - sb)
-    return t, np.divide(w, t, out=np.zeros(n), where=t > 0)
-
-
-def _simulate_null(g: np.random.Generator, par: dict, R: np.ndarray, V: np.ndarray):
-    """Observed rates of a clean election from the fitted clean mixture, same stations."""
-    comp, weights = par["comp"], par["weights"]
-    n = len(R)
-    k = g.choice(len(weights), size=n, p=weights)
-    tau, nu, sdt, sdn, rho = (comp[k, i] for i in range(5))
-    z1 = g.standard_normal(n)
-    z2 = rho * z1 + np.sqrt(1 - rho**2) * g.standard_normal(n)
-    a = special.expit(tau + sdt * z1)
-    v = special.expit(nu + sdn * z2)
-    b = g.binomial(R, a)
-    # the valid votes of the simulated station follow its simulated turnout
-    vb = np.maximum(b, 1)
-    w = g.binomial(vb, v)
-    return b / R, w / vb
-
-
-def _estimate_table(d: _Data, layout: _Layout, p: np.ndarray, level: float) -> pd.DataFrame:
-    names = layout.names()
-    bounds = layout.bounds()
-    par = layout.unpack(p)
-    fraud_present = par["f_i"] + par["f_e"] > 1e-6
-    free = np.ones(len(p), dtype=bool)
-    if not fraud_present:
-        free[-2:] = False  # alpha, theta unidentified
-    idx = np.flatnonzero(free)
-
-    cov = _opg_cov(d, layout, p, idx)
-    se = np.full(len(p), np.nan)
-    se[idx] = np.sqrt(np.clip(np.diag(cov), 0, None))
-    z = stats.norm.ppf(0.5 + level / 2)
-    lo = np.array([b[0] for b in bounds])
-    hi = np.array([b[1] for b in bounds])
-    est = p.astype(float).copy()
-    low = np.maximum(est - z * se, lo)
-    high = np.minimum(est + z * se, hi)
-    if not fraud_present:
-        est[-2:] = low[-2:] = high[-2:] = np.nan
-    for i in (0, 1):  # medians of the clean rates, from the logit-scale means
-        est[i], low[i], high[i] = special.expit([est[i], low[i], high[i]])
-    rows = pd.DataFrame({"estimate": est, "low": low, "high": high, "std_error": se}, index=pd.Index(names, name="parameter"))
-    rows["description"] = [_DESCRIPTIONS.get(n.rsplit("_", 1)[0] if n[-1].isdigit() else n, "clean mixture weight (logit)") for n in names]
-    order = ["f_i", "f_e", "alpha", "theta"] + [n for n in names if n not in ("f_i", "f_e", "alpha", "theta")]
-    return rows.loc[order]
-
 
 # ---------------------------------------------------------------------------- published grid
 def _kde_mode(x: np.ndarray, lower: float = 0.3) -> float:
@@ -833,20 +1037,14 @@ def fit_klimek2012(
     >>> fit.preset, bool(fit.estimate("f_e") > 0)
     ('klimek2012', True)
     """
-    gen = as_generator(rng)
+    gen = check_rng(rng)
     party, turnout, R, B, V, W, bad, reasons = _station_rates(election, party, turnout)
     small = (~bad) & (R < min_registered)
     reasons[small] = f"fewer than {min_registered} registered"
     bad = bad | small | ((~bad) & (W == 0))
     reasons[(reasons == "") & bad] = "no votes for the party"
     keep = ~bad
-    if bad.any():
-        counts = pd.Series(reasons[bad]).value_counts()
-        warnings.warn(
-            f"{int(bad.sum()):,} stations left out (Klimek et al.'s filters): "
-            + "; ".join(f"{k} ({v:,})" for k, v in counts.items()) + ".",
-            DataQualityWarning, stacklevel=2,
-        )
+    _warn_excluded(bad, reasons, "Klimek et al.'s grid (their filters)")
     R, B, V, W = R[keep].astype(float), B[keep], V[keep], W[keep]
     t, s = B / R, W / V
     if t.size < 2 or np.ptp(t) == 0 or np.ptp(s) == 0:
@@ -911,18 +1109,21 @@ def fit_klimek2012(
     statistic = float(tot.mean() / sd_tot) if sd_tot > 0 else (np.inf if tot.mean() > 0 else 0.0)
     pvalue = float(stats.norm.sf(statistic))
     probs = pd.DataFrame(np.full((n, 3), np.nan), columns=list(_CLASSES), index=election.data.index[keep])
-    par = {"comp": np.array([[special.logit(tau), special.logit(nu), sd_tau / (tau * (1 - tau)),
-                              sd_nu / (nu * (1 - nu)), 0.0]]), "weights": np.array([1.0]),
-           "f_i": mean[0], "f_e": mean[1], "alpha": mean[2], "theta": theta}
-    fit_t, fit_s = _simulate_fit(gen, par, R.astype(np.int64))
+    # the figure's simulated fingerprint: Klimek's clean model and the fitted grid point
+    sim = simulate_election(
+        registered=R.astype(np.int64), turnout=float(np.clip(tau, 0.01, 0.99)), turnout_sd=min(sd_tau, 0.5),
+        support=float(np.clip(nu, 0.01, 0.99)), support_sd=min(sd_nu, 0.5), parties=2, spread="normal",
+        invalid=0.0, fraud=KlimekFraud(float(min(mean[0], 1 - mean[1])), float(mean[1]), alpha=float(mean[2]),
+                                       theta=float(theta)), rng=gen)
+    fd = sim.election.data
     return FraudModelResult(
-        statistic=statistic, pvalue=pvalue, estimates=table, station_probabilities=probs,
-        f_i=float(mean[0]), f_e=float(mean[1]), alpha=float(mean[2]), confidence_level=0.9,
+        table=table, statistic=statistic, pvalue=pvalue, posterior=probs, confidence_level=0.9,
         n=int(n), n_excluded=int(bad.sum()), excluded_reason="; ".join(sorted(set(reasons[bad]))),
-        party=party, turnout_definition=f"{turnout} / registered",
+        party=party, turnout_definition=f"{turnout} / registered", clean_components=1,
         pvalue_method="mean / sd of f_i + f_e over the grid repetitions, normal tail (not calibrated)",
-        preset="klimek2012", _registered=R.astype(np.int64), _valid=V, _turnout=t, _share=s,
-        _fit_turnout=fit_t, _fit_share=fit_s,
+        preset="klimek2012", _registered=R.astype(np.int64), _turnout=t, _share=s,
+        _fit_turnout=(fd["valid"] / fd["registered"]).to_numpy(),
+        _fit_share=(fd["Leader"] / fd["valid"].where(fd["valid"] > 0)).fillna(0).to_numpy(),
     )
 
 

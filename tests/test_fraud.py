@@ -3,42 +3,65 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import electionstats as es
 from electionstats import fraud as F
+from electionstats._results import TableResult
 
 
 @pytest.fixture(scope="module")
 def extreme_fit():
-    sim = es.simulate_election(1500, fraud=es.KlimekFraud(0.0, 0.05), rng=4)
+    sim = es.simulate_election(1500, fraud=es.KlimekFraud(0.0, 0.05), invalid=0.0, rng=4)
     return sim, es.fit_fraud_model(sim.election, rng=1)
 
 
-def test_density_integrates_to_one_and_peaks_at_the_truth():
-    lay = F._Layout(1)
-    par = lay.unpack(np.array([0.4, 0.0, 0.33, 0.33, 0.0, 0.3, 0.05, 1.5, 0.1]))
-    g = np.linspace(0.0025, 0.9975, 200)
+def _data(election, K=1, by=None, n_nodes=32):
+    R = election.counts("registered")
+    B = election.counts("valid")
+    W = election.counts(election.resolve_party(None))
+    codes, labels = election.group_keys(by)
+    return F._Layout(len(labels), K), F._prepare(R, B, B, W, codes, len(labels), n_nodes)
+
+
+def _grid_density(lo, h, n_nodes, fraud):
+    """Class densities on a (turnout, share) grid of huge stations (no counting noise)."""
+    g = np.arange(lo + h / 2, 1, h)
     T, S = (a.ravel() for a in np.meshgrid(g, g, indexing="ij"))
-    big = np.full(T.size, 10**6)
-    ld = F._class_logdens(F._prepare(T, S, big, big, 32), par)
-    # clean and incremental densities integrate to 1 over the unit square (1 pp grid)
-    assert np.exp(ld[:, :2]).sum(axis=0) * 0.005**2 == pytest.approx([1, 1], abs=0.01)
-    # pure incremental data: the class log-likelihood is highest at the true alpha, theta
-    sim = es.simulate_election(3000, registered=10**6, size_sd=0.0, invalid=0.0, spread="logitnormal",
-                               turnout=0.6, turnout_sd=0.08, support=0.5, support_sd=0.08,
-                               fraud=es.KlimekFraud(1.0, alpha=1.0, theta=0.1), parties=2, rng=1)
-    d = sim.election.data
-    dd = F._prepare(d["valid"].to_numpy() / d["registered"].to_numpy(),
-                    d["Leader"].to_numpy() / d["valid"].to_numpy(),
-                    d["registered"].to_numpy(), d["valid"].to_numpy(), 32)
-    from scipy.special import logit
-    vals = {}
-    for al in (0.7, 1.0, 1.4):
-        for th in (0.07, 0.1, 0.14):
-            p = np.array([logit(0.6), 0.0, 0.08 / 0.24, 0.08 / 0.25, 0.0, 0.3, 0.05, al, th])
-            vals[al, th] = F._class_logdens(dd, lay.unpack(p))[:, 1].mean()
-    assert max(vals, key=vals.get) == (1.0, 0.1)
+    R = np.full(T.size, 10**8)
+    B = np.round(T * R).astype(np.int64)
+    W = np.round(S * B).astype(np.int64)
+    lay = F._Layout(1, 1)
+    d = F._prepare(R, B, B, W, np.zeros(T.size, dtype=np.int64), 1, n_nodes)
+    p = F._start(d, lay)
+    p[:4] = [0.4, 0.0, np.log(0.35), np.log(0.35)]
+    p[-4:] = fraud
+    return np.exp(F._evaluate(d, lay, p, grad=False)[3]).sum(axis=0) * h * h
+
+
+def test_class_densities_integrate_to_one():
+    # clean and incremental over the unit square (0.5 pp grid)
+    mass = _grid_density(0.0, 0.005, 32, [0.3, 0.05, np.log(1.5), np.log(0.1)])
+    assert mass[:2] == pytest.approx([1, 1], abs=0.01)
+    # extreme fraud lives above 70 % turnout and near 100 % for the leader: a finer grid
+    mass = _grid_density(0.6, 0.001, 32, [0.3, 0.05, np.log(1.5), np.log(0.1)])
+    assert mass[2] == pytest.approx(1, abs=0.01)
+
+
+def test_gradient_matches_finite_differences():
+    sim = es.simulate_election(400, fraud=es.KlimekFraud(0.3, 0.05, alpha=1.5), regions=3,
+                               region_sd=0.2, rng=3)
+    lay, d = _data(sim.election, K=2, by="region")
+    p = F._start(d, lay)
+    p[lay.fraud_slice] = [0.2, 0.03, np.log(1.7), np.log(0.12)]
+    _, grad, _, _ = F._evaluate(d, lay, p)
+    num = np.empty(len(p))
+    for i in range(len(p)):
+        h = np.zeros(len(p))
+        h[i] = 1e-6
+        num[i] = (F._evaluate(d, lay, p + h, grad=False)[0] - F._evaluate(d, lay, p - h, grad=False)[0]) / 2e-6
+    np.testing.assert_allclose(grad, num, rtol=1e-5, atol=1e-4)
 
 
 def test_extreme_fraud_is_recovered_with_its_interval(extreme_fit):
@@ -47,21 +70,59 @@ def test_extreme_fraud_is_recovered_with_its_interval(extreme_fit):
     assert low < 0.05 < high
     assert high - low < 0.04
     assert fit.pvalue < 1e-6
+    # the published alpha of this simulation is 1; no incremental fraud, so theta is NaN
+    assert fit.estimate("alpha") == pytest.approx(1, rel=0.2)
+    assert np.isnan(fit.estimate("theta"))
     assert list(fit.estimates.columns[:3]) == ["estimate", "low", "high"]
     # posterior class probabilities: rows sum to 1; the extreme stations are found
-    probs = fit.station_probabilities
+    probs = fit.posterior
     np.testing.assert_allclose(probs.sum(axis=1), 1, atol=1e-9)
     truly = (sim.truth["fraud_class"] == "extreme").to_numpy()
     assert probs["extreme"].to_numpy()[truly].mean() > 0.9
     assert probs["extreme"].to_numpy()[~truly].mean() < 0.02
 
 
+def test_result_is_a_table_with_named_test_fields(extreme_fit):
+    _, fit = extreme_fit
+    assert isinstance(fit, TableResult)
+    frame = fit.to_frame()
+    assert "f_e" in frame.index and {"estimate", "low", "high"} <= set(frame.columns)
+    assert fit.statistic > 0 and 0 <= fit.pvalue <= 1
+    with pytest.raises(TypeError, match="does not unpack"):
+        tuple(fit)
+    text = str(fit.summary())
+    assert "Extreme fraud, share of stations" in text and "1,500" in text
+
+
 def test_clean_election_shows_no_fraud():
     sim = es.simulate_election(1500, rng=7)
     fit = es.fit_fraud_model(sim.election, rng=1)
-    assert fit.pvalue > 0.01
+    assert fit.pvalue > 0.05
     assert fit.estimate("f_e") < 0.005
-    assert np.isnan(fit.estimate("alpha")) or fit.estimates.loc["f_e", "low"] == 0
+    assert fit.estimates.loc["f_e", "low"] == 0
+
+
+def test_by_region_removes_dependence_made_by_regions():
+    # two regions: one with low turnout and a weak leader, one with high turnout and a
+    # strong leader. Pooled, turnout and share go together (fraud-like); within each
+    # region they are independent.
+    parts = []
+    for k, (t, s) in enumerate(((0.5, 0.4), (0.7, 0.6))):
+        sim = es.simulate_election(700, turnout=t, support=s, spread="logitnormal", rng=10 + k)
+        df = sim.election.data.reset_index(drop=True).copy()
+        df["region"] = f"R{k}"
+        parts.append(df)
+    df = pd.concat(parts, ignore_index=True)
+    df["station_id"] = np.arange(len(df))
+    e = es.Election.from_frame(df, station_id="station_id", registered="registered",
+                               ballots_issued="ballots_issued", ballots_found="ballots_found",
+                               valid="valid", invalid="invalid", parties=["Leader", "Party 2", "Party 3"],
+                               region="region", leader="Leader")
+    pooled = es.fit_fraud_model(e, clean_components=1, rng=1)
+    within = es.fit_fraud_model(e, by="region", clean_components=1, rng=1)
+    assert pooled.pvalue < 1e-3
+    assert within.pvalue > 0.05
+    assert within.n_groups == 2 and within.by == "region"
 
 
 def test_plot_gives_two_panels(extreme_fit):
@@ -112,3 +173,5 @@ def test_bad_arguments():
         es.fit_fraud_model(e, preset="grid")
     with pytest.raises(ValueError, match="n_resamples"):
         es.fit_fraud_model(e, n_resamples=-1)
+    with pytest.raises(ValueError, match="clean_components"):
+        es.fit_fraud_model(e, clean_components=0)
