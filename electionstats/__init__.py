@@ -38,6 +38,7 @@ from ._warnings import (
     SmallSampleWarning,
 )
 from .allocation import AllocationResult, allocate, get_rules
+from .calibrate import CalibrationResult, calibrate
 from .digits import (
     DigitTestResult,
     digit_tests,
@@ -86,6 +87,7 @@ from .simulate import (
 __all__ = [
     "AllocationResult",
     "AllocationTieError",
+    "CalibrationResult",
     "CumulativeVotesResult",
     "DataQualityWarning",
     "DatasetChecksumError",
@@ -122,6 +124,7 @@ __all__ = [
     "allocate",
     "allocation",
     "basic_forensics",
+    "calibrate",
     "cite",
     "claims",
     "consistency_checks",

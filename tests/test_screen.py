@@ -103,3 +103,31 @@ def test_screens_all_14_registered_data_sets_in_one_call(data_home):
     assert t["election"].tolist() == names
     assert t["pvalue"].notna().all(), t.loc[t["pvalue"].isna(), ["election", "notes"]]
     assert (t["n"] > 1000).all()
+
+
+def test_size_aware_digit_and_shape_tests_run_and_decide_by_their_rules(sims):
+    e = sims[0].election
+    tests = ["first digit, size-aware", "second digit, size-aware", "turnout kurtosis",
+             "turnout dip"]
+    res = es.screen(e, tests=tests, rng=4, workers=1, n_resamples=50, p_adjust=None)
+    t = res.table.set_index("test")
+    assert t["notes"].eq("").all(), t["notes"]
+    # The size-aware digit tests are the exact ones, on the leader's counts with their own
+    # valid-vote denominators.
+    direct = es.first_digit_test(e, e.default_party, null="size-aware")
+    assert t.loc["first digit, size-aware", "pvalue"] == pytest.approx(direct.pvalue, rel=1e-12)
+    # A moment decides by its two-sided 95 % bootstrap interval around the reference 3.
+    shape = es.shape_statistics(e, n_resamples=50, confidence_level=0.95,
+                                rng=np.random.default_rng(0))
+    assert t.loc["turnout kurtosis", "statistic"] == pytest.approx(shape.turnout_kurtosis)
+    assert np.isnan(t.loc["turnout kurtosis", "pvalue"])
+    assert t.loc["turnout dip", "pvalue"] == pytest.approx(shape.turnout_dip_pvalue)
+    assert t.loc["turnout dip", "detected"] == float(shape.turnout_dip_pvalue < 0.05)
+
+
+def test_all_leaves_out_only_the_slow_fraud_model():
+    from electionstats.screen import ALL_TESTS, TESTS, check_tests
+
+    assert check_tests("all") == ALL_TESTS
+    assert set(TESTS) - set(ALL_TESTS) == {"fraud model"}
+    assert check_tests(["fraud model"]) == ("fraud model",)

@@ -1,0 +1,104 @@
+"""es.calibrate and es.calibration_table: size and power of the battery's tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import electionstats as es
+from electionstats.screen import ALL_TESTS
+
+COLUMNS = ["test", "fraud", "parameter", "value", "setting", "measures", "n_elections",
+           "n_computed", "rejections", "rejection_rate", "standard_error", "alpha",
+           "n_stations", "n_resamples", "notes"]
+
+
+def test_size_of_an_exact_test_is_alpha_within_monte_carlo_error():
+    # The last-digit chi-square test on counts of hundreds of votes has its nominal size
+    # (last digits of such binomial counts are uniform to within 1e-3), so calibrate must
+    # report about 5 %: 200 elections give a binomial 99.9 % range of 1.5-10 %.
+    n = 200
+    res = es.calibrate(["last digit", "zero or five"], n_stations=300, n_elections=n,
+                       fraud_grid=[None], rng=11, workers=1)
+    t = res.table.set_index("test")
+    lo, hi = stats.binom.ppf([0.0005, 0.9995], n, 0.05) / n
+    for name in ("last digit", "zero or five"):
+        assert lo <= t.loc[name, "rejection_rate"] <= hi, t.loc[name]
+    r = t.loc["last digit", "rejection_rate"]
+    assert t.loc["last digit", "standard_error"] == pytest.approx(np.sqrt(r * (1 - r) / n))
+    assert t.loc["last digit", "rejections"] == round(r * n)
+    assert (t["measures"] == "size").all() and (t["n_computed"] == n).all()
+
+
+def test_power_grows_with_the_amount_of_fabrication():
+    res = es.calibrate(["zero or five"], n_stations=400, n_elections=30, rng=2, workers=1,
+                       fraud_grid=[None, es.DigitFabrication(share=0.5),
+                                   es.DigitFabrication(share=0.9)])
+    rate = res.table["rejection_rate"].to_numpy()
+    assert rate[0] < 0.2 and rate[1] > rate[0] + 0.2 and rate[2] >= 0.8
+    assert res.table["measures"].tolist() == ["size", "power", "power"]
+    assert res.table["value"].tolist() == [0.0, 0.5, 0.9]
+    assert res.power("digit fabrication", 0.9).loc["zero or five"] == rate[2]
+    assert res.size().loc["zero or five"] == rate[0]
+
+
+def test_same_table_serially_on_the_pool_and_on_dask(dask_client):
+    kw = {"tests": ["last digit", "excess votes", "turnout skewness"], "n_stations": 300,
+          "n_elections": 2, "n_resamples": 20, "rng": 2026,
+          "fraud_grid": [None, es.KlimekFraud(f_i=0.3)]}
+    serial = es.calibrate(workers=1, **kw)
+    pool = es.calibrate(workers=2, **kw)
+    dask = es.calibrate(client=dask_client, **kw)
+    pd.testing.assert_frame_equal(serial.table, pool.table)
+    pd.testing.assert_frame_equal(serial.table, dask.table)
+    assert serial == pool == dask
+    assert serial.table.columns.tolist() == COLUMNS
+
+
+def test_a_test_decides_the_same_whichever_tests_run_with_it():
+    kw = {"n_stations": 500, "n_elections": 6, "n_resamples": 30, "rng": 5, "workers": 1,
+          "fraud_grid": [es.KlimekFraud(f_i=0.2)]}
+    alone = es.calibrate(["excess votes"], **kw).table
+    both = es.calibrate(["turnout kurtosis", "excess votes"], **kw).table
+    same = both[both["test"] == "excess votes"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone, same)
+
+
+def test_settings_as_dicts_and_lists_and_station_sizes_of_an_election():
+    base = es.simulate_election(300, rng=1).election
+    res = es.calibrate(
+        ["last digit"], election=base, n_elections=2, rng=3, workers=1,
+        fraud_grid=[
+            {"label": "clean at 20 % turnout", "fraud": None, "turnout": 0.2,
+             "parameter": "turnout", "value": 0.2},
+            [es.KlimekFraud(f_i=0.1), es.RoundingFraud(share=0.1)],
+        ],
+    )
+    t = res.table
+    assert t["fraud"].tolist() == ["clean at 20 % turnout",
+                                   "Klimek stuffing and stealing + rounding to whole percentages"]
+    assert t["measures"].tolist() == ["size", "power"]
+    assert "turnout = 0.2" in t["setting"].iloc[0]
+    assert (t["n_stations"] == 300).all()
+    assert "300 stations of simulated election" in res.stations
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n_stations": None}, ValueError, "`n_stations`"),
+        ({"fraud_grid": ["lots"]}, TypeError, "`fraud_grid`"),
+        ({"fraud_grid": [{"fraud": None, "colour": 1}]}, ValueError, "unknown keys"),
+        ({"fraud_grid": [None, None], "n_elections": [2]}, ValueError, "one per setting"),
+        ({"n_elections": 0}, ValueError, "`n_elections`"),
+        ({"alpha": 0.7}, ValueError, "`alpha`"),
+        ({"tests": ["benford"]}, ValueError, "unknown test"),
+        ({"simulation": {"turnuot": 0.5}}, ValueError, "`simulation`"),
+    ],
+)
+def test_bad_arguments(kwargs, error, match):
+    kw = {"tests": ["last digit"], "n_stations": 100, "n_elections": 2, "workers": 1, **kwargs}
+    with pytest.raises(error, match=match):
+        es.calibrate(**kw)
