@@ -152,6 +152,7 @@ def provenance(out: Path, name: str, args, log: list[str], stations: str) -> Non
         f"- Command: `python scripts/calibration_tables.py {' '.join(sys.argv[1:])}`",
         f"- Seed: {args.seed} (block seeds "
         "`SeedSequence([seed, table, setting, group, first election])`)",
+        f"- Code: git commit {args.commit or 'not given'}",
         f"- electionstats {es.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "
         f"Python {platform.python_version()}",
         f"- Written: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
@@ -179,6 +180,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--n-resamples", type=int, default=199)
+    ap.add_argument("--commit", default="", help="git commit of the code, for the provenance")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1]
                     / "electionstats" / "_data")
     args = ap.parse_args()
