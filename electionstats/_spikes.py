@@ -27,6 +27,7 @@ from scipy.ndimage import convolve1d
 
 from ._args import check_confidence_level, renamed_parameters
 from ._montecarlo import as_generator, batch_sizes, check_n_resamples, monte_carlo_pvalue
+from ._parallel import map_chunks, map_items
 from ._results import Interval, TestResult, format_number
 from ._warnings import SmallSampleWarning
 from .election import Election
@@ -57,6 +58,10 @@ _SELECT_CORR = 0.99
 #: Cells per batch of resampled stations (bounds memory at a few hundred MB).
 _MAX_ELEMENTS = 2**22
 _KDE_MODES = ("binned", "exact")
+#: Resampled elections per chunk (fixed: the results depend on it, not on the workers).
+_RESAMPLE_CHUNK = 25
+#: Stations (both fits together) above which the two mixture fits run in two processes.
+_PARALLEL_FITS_ABOVE = 40_000
 _MIN_STATIONS = 50
 
 
@@ -193,8 +198,12 @@ class _Counts:
     def e_step(self, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]:
         """Responsibilities (L, m) and the log-likelihood without binomial coefficients."""
         logp = self.core(a, b) + np.log(w)[:, None]
-        norm = special.logsumexp(logp, axis=0, keepdims=True)
-        return np.exp(logp - norm), float(norm.sum())
+        # log-sum-exp over the few components, sharing one exp with the responsibilities
+        top = logp.max(axis=0)
+        p = np.exp(logp - top)
+        total = p.sum(axis=0)
+        p /= total
+        return p, float(np.sum(np.log(total) + top))
 
 
 def _initial_params(data: _Counts, L: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -457,6 +466,39 @@ def _resample(
     rate = rng.beta(v + smix.alpha[lab], (t - v) + smix.beta[lab], size=shape)
     v_star = rng.binomial(t_star, rate)
     return v_star, t_star
+
+
+def _resample_chunk(
+    chunk_rng: np.random.Generator,
+    n_in_chunk: int,
+    N: np.ndarray,
+    t: np.ndarray,
+    v: np.ndarray,
+    fits: tuple[BetaBinomialMixture, BetaBinomialMixture],
+    cums: tuple[np.ndarray, np.ndarray],
+    G: int,
+    bandwidth: float,
+    kde: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Densities and bin proportions of ``n_in_chunk`` resampled elections, each (k, G).
+
+    A chunk of the resampling with its own generator, in memory batches of at most
+    ``_MAX_ELEMENTS`` station draws; the generator is consumed in replicate order.
+    """
+    dens_parts, bins_parts = [], []
+    for size in batch_sizes(n_in_chunk, t.size, _MAX_ELEMENTS):
+        v_star, t_star = _resample(chunk_rng, size, N, t, v, fits, cums)
+        d, b = _densities(v_star, t_star, G, bandwidth, kde)
+        dens_parts.append(d)
+        bins_parts.append(b)
+    return np.concatenate(dens_parts), np.concatenate(bins_parts)
+
+
+def _fit_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray, int]
+              ) -> BetaBinomialMixture:
+    """One mixture fit (deterministic; the generator of the task is not used)."""
+    k, n, max_components = item
+    return fit_betabinom_mixture(k, n, max_components=max_components)
 
 
 def _flagged_excess(
@@ -855,21 +897,21 @@ def spikes_test(
             stacklevel=2,
         )
     max_l = max(1, min(int(max_components), n // 20))
-    tmix = fit_betabinom_mixture(t, N, max_components=max_l)
-    smix = fit_betabinom_mixture(v, t, max_components=max_l)
+    # The two fits are independent: one task each, on two cores when they are large.
+    tmix, smix = map_items(_fit_task, [(t, N, max_l), (v, t, max_l)], rng=0,
+                           workers=1 if n * 2 < _PARALLEL_FITS_ABOVE else None)
     cums = (_cumulative_responsibilities(t, N, tmix), _cumulative_responsibilities(v, t, smix))
 
     dens_obs, bins_obs = _densities(v[None, :], t[None, :], G, float(bandwidth), kde)
     dens_obs, bins_obs = dens_obs[0], bins_obs[0]
 
-    dens_parts, bins_parts = [], []
-    for size in batch_sizes(n_resamples, n, _MAX_ELEMENTS):
-        v_star, t_star = _resample(gen, size, N, t, v, (tmix, smix), cums)
-        d, b = _densities(v_star, t_star, G, float(bandwidth), kde)
-        dens_parts.append(d)
-        bins_parts.append(b)
-    dens = np.concatenate(dens_parts)
-    bins = np.concatenate(bins_parts)
+    # Resampled elections in fixed chunks, each with a generator spawned from rng, on
+    # every core: identical results for any number of workers.
+    parts = map_chunks(_resample_chunk, n_resamples, chunk_size=_RESAMPLE_CHUNK, rng=gen,
+                       args=(N, t, v, (tmix, smix), cums, G, float(bandwidth), kde),
+                       cells=n, desc="spikes resampling")
+    dens = np.concatenate([p[0] for p in parts])
+    bins = np.concatenate([p[1] for p in parts])
     envelope = dens.max(axis=0)
     expected = bins.mean(axis=0)
     F, flagged, excess = _flagged_excess(dens_obs, bins_obs, envelope, expected)

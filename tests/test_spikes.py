@@ -335,3 +335,24 @@ def test_works_per_region_with_group_apply(load_dataset):
     assert len(table) == 3
     assert table["n"].sum() + table["n_excluded"].sum() == sub.n_stations
     assert table["pvalue_adjusted"].notna().all()
+
+
+def test_resampling_identical_for_any_number_of_workers():
+    # Fixed chunks, each with its own spawned generator (issue 12): 1 or 2 processes give
+    # the same resampled densities.
+    from electionstats import _parallel
+    from electionstats._spikes import _RESAMPLE_CHUNK, _cumulative_responsibilities, _resample_chunk
+
+    reg, ballots, votes = _clean(600, 4)
+    N, t, v = np.maximum(reg, ballots), ballots, votes
+    fits = (fit_betabinom_mixture(t, N, max_components=2),
+            fit_betabinom_mixture(v, t, max_components=2))
+    cums = (_cumulative_responsibilities(t, N, fits[0]), _cumulative_responsibilities(v, t, fits[1]))
+    args = (N, t, v, fits, cums, 1001, 1e-4, "binned")
+    runs = [_parallel.map_chunks(_resample_chunk, 2 * _RESAMPLE_CHUNK + 3,
+                                 chunk_size=_RESAMPLE_CHUNK, rng=7, args=args, workers=w)
+            for w in (1, 2)]
+    for a, b in zip(*runs):
+        np.testing.assert_array_equal(a[0], b[0])
+        np.testing.assert_array_equal(a[1], b[1])
+    assert sum(len(p[0]) for p in runs[0]) == 2 * _RESAMPLE_CHUNK + 3
