@@ -70,6 +70,7 @@ from ._nulls import (
 from ._results import Interval, Summary, TableResult, TestResult
 from ._warnings import DigitRangeWarning, SmallSampleWarning
 from .election import Election
+from .errors import ElectionDataError
 
 __all__ = [
     "DigitTestResult",
@@ -462,7 +463,12 @@ class _Data:
 def _default_denominator(election: Election, column: str) -> str | None:
     """The count a column's size-aware null redraws from: a party's base, or registered."""
     if column in election.parties:
-        return election.resolve_base()
+        # No base role at all: only the size-aware nulls need one (they then ask for
+        # denominator=); the reference null tests the column as it is.
+        try:
+            return election.resolve_base()
+        except ElectionDataError:
+            return None
     if column in ("ballots_found", "ballots_issued", "valid", "invalid"):
         return "registered" if "registered" in election.roles else None
     return None
