@@ -288,6 +288,12 @@ OTHER = {
         "one party": lambda: es.simulate_election(n_stations=3, parties=1, rng=0),
     },
     "fraud.observers_scenario": {"default": lambda: es.fraud.observers_scenario(n_stations=500, registered_total=600_000, rng=0)},
+    "calibrate": {
+        "100 stations": lambda: es.calibrate(SCREEN_TESTS, n_stations=100, fraud_grid=[None], n_elections=3,
+                                             n_resamples=19, rng=0, workers=1, progress=False),
+        "1 station": lambda: es.calibrate(SCREEN_TESTS, n_stations=1, fraud_grid=[None], n_elections=3,
+                                          n_resamples=19, rng=0, workers=1, progress=False),
+    },
     "screen": {
         "healthy": lambda: es.screen([_frame(150)], SCREEN_TESTS, n_resamples=19, rng=0, workers=1, progress=False),
         "1 station": lambda: es.screen([_frame(1)], SCREEN_TESTS, n_resamples=19, rng=0, workers=1, progress=False),
