@@ -31,6 +31,12 @@ def _share_label(result: Any, what: str = "Share") -> str:
     return f"{what}: {count_words(result.share_definition)} (%)"
 
 
+def _steps(ax: Any, edges: np.ndarray, values: np.ndarray, **kwargs: Any) -> Any:
+    """A histogram outline (``values`` between ``edges``) as one step line."""
+    values = np.asarray(values, dtype=float)
+    return ax.step(edges, np.r_[values, values[-1:]], where="post", **kwargs)
+
+
 def _title(result: Any, text: str) -> str:
     name = getattr(result, "election_name", "")
     return f"{name}: {text}" if name and name != "election" else text
@@ -196,7 +202,7 @@ def plot_integer_percentages(
     xlim : (float, float), optional
         Range in percent (default: where the data are).
     **kwargs
-        Passed to :meth:`matplotlib.axes.Axes.stairs` for the observed histogram.
+        Passed to :meth:`matplotlib.axes.Axes.step` for the observed histogram.
 
     Returns
     -------
@@ -238,8 +244,10 @@ def plot_integer_percentages(
                     color="C1", alpha=0.35, lw=0,
                     label=f"binomial null, {result.envelope_level:.0%} pointwise envelope"
                     + (" (normal approximation)" if result.null == "exact" else ""))
-    ax.stairs(result.null_hist_mean[j], edges, color="C1", lw=0.8, label="null mean")
-    ax.stairs(obs, edges, color="k", lw=0.8, label="observed", **kwargs)
+    # Step lines, not Axes.stairs: a StepPatch of 1,000 bins makes matplotlib update the
+    # data limits segment by segment in Python (0.5 s per histogram on Russia 2011).
+    _steps(ax, edges, result.null_hist_mean[j], color="C1", lw=0.8, label="null mean")
+    _steps(ax, edges, obs, color="k", lw=0.8, label="observed", **kwargs)
     nz = np.flatnonzero(obs)
     if xlim is None and nz.size:
         xlim = (max(0.0, centers[nz[0]] - 1), min(100.0, centers[nz[-1]] + 1))

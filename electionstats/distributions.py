@@ -44,7 +44,7 @@ from ._montecarlo import (
     check_n_resamples,
     monte_carlo_pvalue,
 )
-from ._parallel import chunk_seeds
+from ._parallel import chunk_seeds, map_items
 from ._results import EstimateResult, Interval, Summary, TableResult, TestResult
 from ._spikes import SpikesResult, spikes_test
 from ._warnings import SmallSampleWarning
@@ -1071,13 +1071,25 @@ def _integer_exact(
                            "threshold": thr}
     if histograms:
         z = float(stats.norm.ppf((1 + level) / 2))
-        hm, hv = zip(*(_poibin.binomial_binned(x, p, spec.bin_index, spec.n_bins, wt,
-                                               log_tail=_HIST_LOG_TAIL, max_cells=_MAX_CELLS)
-                       for x, p in ((r, b / r), (v, w / v))))
+        # turnout and share histograms: two independent tasks, on two cores when large
+        hm, hv = zip(*map_items(_histogram_task, [(r, b / r), (v, w / v)], rng=0,
+                                args=(spec, wt), workers=1 if w.size < _PARALLEL_ABOVE else None))
         hm, hs = np.stack(hm), np.sqrt(np.stack(hv))
         out.update(hist=_observed_hist(spec, w, v, b, r, weights), null_hist_mean=hm,
                    null_hist_low=np.maximum(hm - z * hs, 0.0), null_hist_high=hm + z * hs)
     return out
+
+
+#: Stations above which the two null histograms of the integer test run as two processes.
+_PARALLEL_ABOVE = 20_000
+
+
+def _histogram_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray],
+                    spec: _IntegerSpec, wt: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Exact per-bin mean and variance of one null histogram (deterministic)."""
+    x, p = item
+    return _poibin.binomial_binned(x, p, spec.bin_index, spec.n_bins, wt,
+                                   log_tail=_HIST_LOG_TAIL, max_cells=_MAX_CELLS)
 
 
 def integer_percentage_test(
