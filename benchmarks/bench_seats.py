@@ -23,17 +23,22 @@ from electionstats.sensitivity import threshold_sweep
 SEATS = 98
 
 
-def timeit(func: Callable[[], object], *, min_time: float = 0.2, samples: int = 7) -> float:
-    """Fastest of ``samples`` samples (seconds per call), each of at least ``min_time`` (min: robust to load)."""
+def loops_for(func: Callable[[], object], min_time: float) -> int:
+    """Calls (a power of two, at most 65,536) that take at least ``min_time`` seconds."""
     func()
     loops = 1
     while True:
         start = time.perf_counter()
         for _ in range(loops):
             func()
-        if time.perf_counter() - start >= min_time / 4 or loops >= 1 << 16:
-            break
+        if time.perf_counter() - start >= min_time or loops >= 1 << 16:
+            return loops
         loops *= 2
+
+
+def timeit(func: Callable[[], object], *, min_time: float = 0.2, samples: int = 7) -> float:
+    """Fastest of ``samples`` samples (seconds per call), each of at least ``min_time`` (min: robust to load)."""
+    loops = loops_for(func, min_time / 4)
     out = []
     for _ in range(samples):
         start = time.perf_counter()

@@ -521,22 +521,26 @@ def _modular_probs(spec: DigitSpec, d: np.ndarray, r: np.ndarray) -> np.ndarray:
 
     ``P(X mod M = j) = (1/M) sum_t phi(t) exp(-2 pi i t j / M)`` with the binomial's
     characteristic function ``phi(t) = (1 - r + r exp(2 pi i t / M))**d`` (a discrete
-    Fourier transform of length M = 10 or 100), so a station costs M complex powers
-    however large its count. Counts below the test's minimum are moved to the excluded
-    column from their binomial probabilities.
+    Fourier transform of length M = 10 or 100), so a station costs at most M / 2 + 1
+    complex powers however large its count (fewer: harmonics of modulus below 1e-18 are
+    dropped, and a station of a few thousand votes keeps about ten of the last two digits'
+    51). Counts below the test's minimum are moved to the excluded column from their
+    binomial probabilities.
     """
     big_m = spec.k
     theta = 2 * np.pi * np.arange(big_m // 2 + 1) / big_m  # half spectrum (Hermitian)
-    rc = r[:, None]
-    # (1 - r + r e^{i theta})**d in polar form: modulus**d and d * argument
-    re = 1 - rc + rc * np.cos(theta)[None, :]
-    im = rc * np.sin(theta)[None, :]
+    # |1 - r + r e^{i theta}|**2 = 1 - 2 r (1 - r) (1 - cos theta): one log1p per harmonic
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_mod = 0.5 * np.log(re * re + im * im) * d[:, None]
+        log_mod = 0.5 * d[:, None] * np.log1p(
+            -2 * (r * (1 - r))[:, None] * (1 - np.cos(theta))[None, :])
     log_mod = np.where(d[:, None] == 0, 0.0, np.nan_to_num(log_mod, nan=0.0, neginf=-np.inf))
-    ang = np.arctan2(im, re) * d[:, None]
-    mod = np.exp(np.maximum(log_mod, -745.0)) * (log_mod > -700.0)
-    phi = mod * (np.cos(ang) - 1j * np.sin(ang))  # conjugate: the transform's sign
+    # Harmonics of modulus below e**-41.5 (1e-18) change no probability by more than
+    # 1e-18: dropped, so a large station costs its few low harmonics only.
+    rows, ts = np.nonzero(log_mod > -41.5)
+    rr = r[rows]
+    ang = np.arctan2(rr * np.sin(theta)[ts], 1 - rr + rr * np.cos(theta)[ts]) * d[rows]
+    phi = np.zeros(log_mod.shape, dtype=complex)
+    phi[rows, ts] = np.exp(log_mod[rows, ts]) * (np.cos(ang) - 1j * np.sin(ang))  # conjugate
     probs = np.clip(np.fft.irfft(phi, n=big_m, axis=1), 0.0, None)
     q = np.zeros((d.size, big_m + 1))
     q[:, 1:] = probs
@@ -562,13 +566,83 @@ class SizeAwareModel:
 
     ``s1[c]`` is the expected number of stations in category ``c`` (column 0: excluded)
     and ``s2`` the sum of the outer products of the stations' probability vectors, so
-    that the covariance of the category tallies is ``diag(s1) - s2``.
+    that the covariance of the category tallies is ``diag(s1) - s2``. ``s2`` is kept
+    whole for distribution tests (their chi-square needs every covariance) and for up
+    to 16 categories; a mean or share test of more categories (the last two digits)
+    needs only its ``diagonal``, its ``first`` column (the excluded category) and
+    ``gram``, the quadratic forms ``W' s2 W`` of the statistic's values and of the
+    indicator of the used categories (``W = [values, used]``), each a sum over stations
+    of a few numbers, not of ``k**2``.
     """
 
     s1: np.ndarray
-    s2: np.ndarray
+    s2: np.ndarray | None
     n_fixed: int
     description: str
+    diagonal: np.ndarray | None = None
+    first: np.ndarray | None = None
+    gram: np.ndarray | None = None
+    basis: np.ndarray | None = None
+
+    def forms(self, spec: DigitSpec) -> np.ndarray:
+        """``W' s2 W`` for ``spec``'s ``W = [values, used]`` (see :func:`_forms_basis`)."""
+        w = _forms_basis(spec)
+        if self.s2 is not None:
+            return w.T @ self.s2 @ w
+        if self.basis is None or not np.array_equal(self.basis, w):
+            raise ValueError(
+                f"this size-aware model kept the quadratic forms of another test; build it "
+                f"with size_aware_model for {spec.test!r}."
+            )
+        return self.gram
+
+
+def _forms_basis(spec: DigitSpec) -> np.ndarray | None:
+    """Columns ``[values, used]`` over the categories (column 0: excluded), or None."""
+    if spec.kind == "distribution":
+        return None
+    v = spec.values if spec.kind == "mean" else spec.success.astype(float)
+    return np.column_stack([np.r_[0.0, v], np.r_[0.0, np.ones(spec.k)]])
+
+
+class _Sums:
+    """Running sums over stations of one test's category probabilities (a SizeAwareModel)."""
+
+    def __init__(self, spec: DigitSpec) -> None:
+        k1 = spec.k + 1
+        self.s1 = np.zeros(k1)
+        self.s2 = np.zeros((k1, k1)) if spec.kind == "distribution" or k1 <= 17 else None
+        self.diagonal = np.zeros(k1)
+        self.first = np.zeros(k1)
+        self.basis = _forms_basis(spec)
+        self.gram = np.zeros((2, 2))
+
+    def add(self, q: np.ndarray, w: np.ndarray) -> None:
+        """Add stations with probability rows ``q`` (rows, k + 1) and weights ``w``."""
+        wq = q * w[:, None]
+        self.s1 += w @ q
+        if self.s2 is not None:
+            self.s2 += q.T @ wq
+        self.diagonal += np.einsum("ij,ij->j", wq, q)
+        self.first += wq.T @ q[:, 0]
+        if self.basis is not None:
+            p = q @ self.basis
+            self.gram += p.T @ (p * w[:, None])
+
+    def add_fixed(self, cnt: np.ndarray) -> None:
+        """Add stations held at a known category (``cnt[c]`` of them in category ``c``)."""
+        self.s1 += cnt
+        if self.s2 is not None:
+            self.s2 += np.diag(cnt)
+        self.diagonal += cnt
+        self.first[0] += cnt[0]
+        if self.basis is not None:
+            self.gram += self.basis.T @ (self.basis * cnt[:, None])
+
+    def model(self, n_fixed: int, description: str) -> SizeAwareModel:
+        return SizeAwareModel(self.s1, self.s2, n_fixed, description, self.diagonal,
+                              self.first, self.gram if self.basis is not None else None,
+                              self.basis)
 
 
 def size_aware_model(spec: DigitSpec, model: RateModel, *, cap: bool = True) -> SizeAwareModel:
@@ -597,8 +671,7 @@ def size_aware_models(
     specs: tuple[DigitSpec, ...], model: RateModel, *, cap: bool = True
 ) -> list[SizeAwareModel]:
     """:func:`size_aware_model` of several tests of the same counts, one pass over the pmf."""
-    s1 = [np.zeros(sp.k + 1) for sp in specs]
-    s2 = [np.zeros((sp.k + 1, sp.k + 1)) for sp in specs]
+    sums = [_Sums(sp) for sp in specs]
     free = ~model.fixed
     d = model.trials[free].astype(np.int64)
     r = model.rate[free].astype(float)
@@ -610,16 +683,18 @@ def size_aware_models(
     hi_all = int(max(model.trials.max(initial=0), model.counts.max(initial=0)))
     tables = [_code_table(sp, hi_all) for sp in specs]
     modular = [_is_modular(sp) and model.dispersion == 0 for sp in specs]
+    same_code: dict[Any, list[int]] = {}  # tests of one code share their probabilities
     for i, sp in enumerate(specs):
-        if not modular[i] or not d.size:
-            continue
+        if modular[i] and d.size:
+            same_code.setdefault((sp.k, sp.code), []).append(i)
+    for group in same_code.values():
+        sp = specs[group[0]]
         rows_per = batch_rows(sp.k + 1)
         for start in range(0, d.size, rows_per):
             sl = slice(start, start + rows_per)
             q = _modular_probs(sp, d[sl], r[sl])
-            w = weight[sl].astype(float)
-            s1[i] += w @ q
-            s2[i] += q.T @ (q * w[:, None])
+            for i in group:
+                sums[i].add(q, weight[sl].astype(float))
     if d.size and not all(modular):
         lo, hi = _windows(d, r, model.dispersion)
         width = hi - lo + 1
@@ -645,18 +720,15 @@ def size_aware_models(
                 else:
                     x = _window_values(d[rows], lo[rows], pmf.shape[1])
                     q = _category_probs(sp, x, d[rows], pmf, width[rows], cap, tables[i])
-                s1[i] += w @ q
-                s2[i] += q.T @ (q * w[:, None])
+                sums[i].add(q, w)
             start = end
     out = []
     for i, sp in enumerate(specs):
         if model.fixed.any():
             c = _codes_of(sp, model.counts[model.fixed], model.trials[model.fixed], cap,
                           tables[i]) + 1
-            cnt = np.bincount(c, minlength=sp.k + 1).astype(float)
-            s1[i] += cnt
-            s2[i] += np.diag(cnt)
-        out.append(SizeAwareModel(s1[i], s2[i], model.n_fixed, model.description))
+            sums[i].add_fixed(np.bincount(c, minlength=sp.k + 1).astype(float))
+        out.append(sums[i].model(model.n_fixed, model.description))
     return out
 
 
@@ -688,21 +760,25 @@ def size_aware_null(
     is from the chi-square distribution with those moments (Satterthwaite).
     """
     n = int(obs.sum())
-    s1, s2 = model.s1, model.s2
-    cov_o = np.diag(s1[1:]) - s2[1:, 1:]
+    s1 = model.s1
     en = float(s1[1:].sum())
     n_all = int(round(s1.sum()))
     notes: list[str] = []
     z = _z(confidence_level)
+    # C = diag(s1) - s2 over the used categories is the covariance of their tallies; the
+    # tally minus e times the number used (e = expected shares) has covariance
+    # M C M' with M = I - e 1'; its diagonal needs only diag(C), C 1 = s2[used, 0]
+    # (each station's probabilities add up to 1) and 1' C 1.
+    c_diag = s1[1:] - model.diagonal[1:]
+    c_one = model.first[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         e = s1[1:] / en
-        mix = np.eye(spec.k) - np.outer(e, np.ones(spec.k))
-        cov_y = mix @ cov_o @ mix.T
-        sd = np.sqrt(np.clip(np.diag(cov_y), 0, None)) / en
+        var_y = c_diag - 2 * e * c_one + e**2 * c_one.sum()
+        sd = np.sqrt(np.clip(var_y, 0, None)) / en
     how = f"size-aware, exact ({model.description})"
     if model.n_fixed:
         how += f"; {_fixed_note(model.n_fixed, n_all)}"
-    degenerate = not (en > 0) or float(np.trace(cov_y)) <= 1e-12 * max(en, 1.0)
+    degenerate = not (en > 0) or not float(var_y.sum()) > 1e-12 * max(en, 1.0)
     df = None
     if spec.kind == "distribution":
         stat = float(gof_statistic(obs, e, gof))
@@ -711,6 +787,8 @@ def size_aware_null(
         if degenerate:
             pvalue = float("nan")
         else:
+            mix = np.eye(spec.k) - np.outer(e, np.ones(spec.k))
+            cov_y = mix @ (np.diag(s1[1:]) - model.s2[1:, 1:]) @ mix.T
             w = np.sqrt(1 / (en * e[pos]))
             lam = np.linalg.eigvalsh(w[:, None] * cov_y[np.ix_(pos, pos)] * w[None, :])
             lam = lam[lam > 1e-12 * lam.max()]
@@ -722,10 +800,10 @@ def size_aware_null(
     else:
         stat = float(point_statistic(spec, obs))
         stat_name = spec.statistic_name
-        v = np.r_[0.0, spec.values if spec.kind == "mean" else spec.success.astype(float)]
-        u = np.r_[0.0, np.ones(spec.k)]
-        ea, var_a = s1 @ v, s1 @ v**2 - v @ s2 @ v
-        var_n, cov_an = s1 @ u - u @ s2 @ u, s1 @ v - v @ s2 @ u
+        v, u = _forms_basis(spec).T
+        g = model.forms(spec)  # [v, u]' s2 [v, u]
+        ea, var_a = s1 @ v, s1 @ v**2 - g[0, 0]
+        var_n, cov_an = s1 @ u - g[1, 1], s1 @ v - g[0, 1]
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = ea / en
             var_t = (var_a - 2 * ratio * cov_an + ratio**2 * var_n) / en**2

@@ -42,7 +42,6 @@ from ._nulls import (
     bootstrap_null,
     montecarlo_null,
     rate_model,
-    size_aware_model,
     size_aware_models,
     size_aware_null,
 )
@@ -336,8 +335,8 @@ def _digit_rows(
     if null == "size-aware":
         # one pass over each model's probabilities; LastC and C05s share their categories
         m2, mp = size_aware_models((_SPEC_2BL, _SPEC_P05), fitted)
-        exact = {"_2BL": m2, "P05s": mp}
-        exact["LastC"] = exact["C05s"] = size_aware_model(_SPEC_LAST, plugin)
+        ml, mc = size_aware_models((_SPEC_LAST, _SPEC_C05), plugin)  # one pass, one code
+        exact = {"_2BL": m2, "P05s": mp, "LastC": ml, "C05s": mc}
     out: dict[str, _Row] = {}
     notes: list[str] = []
     two = {"alternative": "two-sided", "confidence_level": confidence_level}

@@ -579,7 +579,14 @@ def test_exact_modular_probabilities_agree_with_the_pmf_sum():
             np.add.at(q[i], spec.code(x) + 1, p)
         q[model.fixed, spec.code(c[model.fixed]) + 1] = 1
         np.testing.assert_allclose(fourier.s1, q.sum(axis=0), atol=1e-9)
-        np.testing.assert_allclose(fourier.s2, q.T @ q, atol=1e-9)
+        if fourier.s2 is not None:
+            np.testing.assert_allclose(fourier.s2, q.T @ q, atol=1e-9)
+        # the summaries a mean or share test of many categories keeps instead of s2
+        np.testing.assert_allclose(fourier.diagonal, np.diag(q.T @ q), atol=1e-9)
+        np.testing.assert_allclose(fourier.first, (q.T @ q)[:, 0], atol=1e-9)
+        basis = _nulls._forms_basis(spec)
+        if basis is not None:  # a mean or share test: its quadratic forms
+            np.testing.assert_allclose(fourier.gram, basis.T @ (q.T @ q) @ basis, atol=1e-8)
 
 
 def test_exact_leading_digit_probabilities_agree_with_the_pmf_sum():
@@ -617,6 +624,7 @@ def test_exact_leading_digit_probabilities_agree_with_the_pmf_sum():
             assert not model.fixed.any()
             np.testing.assert_allclose(got.s1, q.sum(axis=0), atol=1e-9, err_msg=spec.test)
             np.testing.assert_allclose(got.s2, q.T @ q, atol=1e-9, err_msg=spec.test)
+            np.testing.assert_allclose(got.diagonal, np.diag(q.T @ q), atol=1e-9)
 
 
 def stats_binom_pmf(x, n, p):
@@ -771,3 +779,22 @@ def test_mad_and_conformity_agree_with_benford_py():
         benford.second_digit(x, decimals=0, show_plot=False, MAD=True)
     mads = [float(v) for v in re.findall(r"Mean Absolute Deviation: (\d+\.\d+)", buf.getvalue())]
     assert mads == pytest.approx([first.effect_size, second.effect_size], abs=5e-7)
+
+
+def test_size_aware_model_of_many_categories_refuses_another_test():
+    # A mean or share test of the last two digits keeps only its own quadratic forms (not
+    # the 101 x 101 matrix), so reading another test's statistic from it is refused; tests
+    # of up to 16 categories keep the whole matrix and serve any test of their code.
+    from electionstats import _digitcore, _nulls
+
+    rng = np.random.default_rng(3)
+    reg = rng.integers(100, 2000, 300)
+    model = _nulls.rate_model(rng.binomial(reg, 0.4), reg)
+    repeated = _nulls.size_aware_model(_digitcore.last_two_spec("repeated", None), model)
+    assert repeated.s2 is None
+    with pytest.raises(ValueError, match="quadratic forms of another test"):
+        repeated.forms(_digitcore.last_two_spec("adjacent", None))
+    last = _nulls.size_aware_model(_digitcore.last_spec("mean", 0), model)
+    share = _nulls.size_aware_model(_digitcore.zero_five_spec(0), model)
+    np.testing.assert_allclose(last.forms(_digitcore.zero_five_spec(0)),
+                               share.forms(_digitcore.zero_five_spec(0)), rtol=1e-12)
