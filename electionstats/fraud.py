@@ -541,15 +541,20 @@ def _fraud_intervals(d: _Data, lay: _Layout, p: np.ndarray, level: float) -> pd.
     elif not has_i:
         keep[-1] = False
     info = _information(d, lay, p, keep)
-    cov = np.linalg.pinv(info)
+    # directions without information (flat likelihood) give an infinite variance, not 0
+    lam, vec = np.linalg.eigh(0.5 * (info + info.T))
+    flat = lam <= 1e-9 * max(float(lam.max()), 1e-300)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = (vec**2 / np.where(flat, 1.0, lam)).sum(axis=1)
+        var[(vec[:, flat] ** 2 > 1e-8).any(axis=1)] = np.inf
     se = np.full(nglob, np.nan)
-    se[keep] = np.sqrt(np.clip(np.diag(cov), 0, None))
+    se[keep] = np.sqrt(var)
     z = stats.norm.ppf(0.5 + level / 2)
     rows = {}
     for name, key in (("f_i", -4), ("f_e", -3)):
         f, s = float(p[lay.size + key]), float(se[key])
         if not np.isfinite(s):
-            rows[name] = (f, 0.0, np.nan, s)
+            rows[name] = (f, 0.0, 1.0, s)  # no information: every share is compatible
         elif f <= z * s:
             rows[name] = (f, 0.0, min(f + z * s, 1.0), s)
         else:
@@ -557,8 +562,10 @@ def _fraud_intervals(d: _Data, lay: _Layout, p: np.ndarray, level: float) -> pd.
             rows[name] = (f, *special.expit(special.logit(f) + np.array([-z, z]) * sl), s)
     for name, key, ok in (("alpha", -2, has_i or has_e), ("theta", -1, has_i)):
         lv, s = float(p[lay.size + key]), float(se[key])
-        if ok:
+        if ok and np.isfinite(s):
             rows[name] = (np.exp(lv), np.exp(lv - z * s), np.exp(lv + z * s), np.exp(lv) * s)
+        elif ok:  # estimated, but the likelihood is flat in this direction
+            rows[name] = (np.exp(lv), *np.exp(lay.bounds()[key]), np.inf)
         else:
             rows[name] = (np.nan, np.nan, np.nan, np.nan)
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["estimate", "low", "high", "std_error"])
