@@ -18,6 +18,8 @@ __all__ = [
     "plot_excess_votes",
     "plot_fingerprint",
     "plot_integer_percentages",
+    "plot_shape_statistics",
+    "plot_sobyanin_sukhovolsky",
 ]
 
 
@@ -330,4 +332,119 @@ def plot_excess_votes(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
     ax.set_title(_title(result, f"anomalous votes {result.anomalous_votes:,.0f}{ci}{scope}; "
                                 f"n = {result.n:,}"), fontsize=9)
     ax.legend(loc="upper right", fontsize=7)
+    return ax
+
+
+def _intervals(ax: Any, labels: list[str], values: np.ndarray, low: np.ndarray,
+               high: np.ndarray, reference: np.ndarray, *, xlabel: str) -> Any:
+    """Estimates with their intervals (one row each) and the reference as a tick mark."""
+    y = np.arange(len(labels))[::-1]
+    values, low, high = (np.asarray(a, dtype=float) for a in (values, low, high))
+    has = np.isfinite(low) & np.isfinite(high)
+    err = np.vstack([values - low, high - values])
+    ax.errorbar(values[has], y[has], xerr=err[:, has], fmt="o", color="C0", capsize=3,
+                label="estimate and interval")
+    ax.plot(values[~has], y[~has], "o", color="C0", mfc="white")
+    ax.plot(reference, y, "|", color="C3", ms=14, mew=2, label="reference")
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_shape_statistics(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
+    """The shape statistics minus their reference values, with bootstrap intervals.
+
+    Each row is a statistic of the turnout or share distribution (skewness, kurtosis,
+    correlation, the toolkit's Sobyanin statistic) shown as its distance from the
+    reference (0 for all of them after subtracting kurtosis 3); an interval that misses
+    0 is a departure. The dip tests' p-values are in the title.
+
+    Parameters
+    ----------
+    result : ShapeStatisticsResult
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots` when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import electionstats as es
+    >>> rng = np.random.default_rng(2)
+    >>> reg = rng.integers(500, 1500, 500)
+    >>> b = rng.binomial(reg, 0.6)
+    >>> a = rng.binomial(b, 0.45)
+    >>> df = pd.DataFrame({"reg": reg, "b": b, "A": a, "B": b - a})
+    >>> e = es.Election.from_frame(df, registered="reg", ballots_issued="b",
+    ...                            valid=["A", "B"], parties=["A", "B"])
+    >>> ax = es.shape_statistics(e, party="A", n_resamples=50, rng=0).plot()
+    >>> ax.get_xlabel()
+    'Distance from the reference value'
+    """
+    ax = get_ax(ax, **({"figsize": (7, 3.5)} | kwargs))
+    from .distributions import SHAPE_LABELS
+
+    t = result.table
+    rows = t[t["reference"].notna()]
+    ref = rows["reference"].to_numpy()
+    _intervals(ax, [SHAPE_LABELS.get(s, s) for s in rows["statistic"]],
+               rows["estimate"].to_numpy() - ref, rows["interval_low"].to_numpy() - ref,
+               rows["interval_high"].to_numpy() - ref, np.zeros(len(rows)),
+               xlabel="Distance from the reference value")
+    dips = t.set_index("statistic")["pvalue"]
+    ax.set_title(_title(result, f"shape of turnout and {result.party}'s share; dip test p = "
+                                f"{dips.get('turnout_dip', np.nan):.3g} (turnout), "
+                                f"{dips.get('share_dip', np.nan):.3g} (share); "
+                                f"n = {result.n:,}"), fontsize=9)
+    return ax
+
+
+def plot_sobyanin_sukhovolsky(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
+    """Every party's slope of votes per registered voter on turnout, with its interval.
+
+    The tick mark is the slope if additional voters split like all the others (the
+    party's overall share); a leader far above it and other parties below it is the
+    Sobyanin-Sukhovolsky pattern.
+
+    Parameters
+    ----------
+    result : SobyaninSukhovolskyResult
+    ax : matplotlib Axes, optional
+    **kwargs
+        Passed to :func:`matplotlib.pyplot.subplots` when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> import electionstats as es
+    >>> rng = np.random.default_rng(3)
+    >>> reg = rng.integers(500, 1500, 400)
+    >>> b = rng.binomial(reg, rng.uniform(0.4, 0.8, 400))
+    >>> a = rng.binomial(b, 0.6)
+    >>> df = pd.DataFrame({"reg": reg, "b": b, "A": a, "B": b - a})
+    >>> e = es.Election.from_frame(df, registered="reg", ballots_issued="b",
+    ...                            valid=["A", "B"], parties=["A", "B"])
+    >>> ax = es.sobyanin_sukhovolsky(e, n_resamples=50, rng=0).plot()
+    >>> ax.get_xlabel()
+    'Votes gained per additional voter (slope on turnout)'
+    """
+    t = result.table
+    ax = get_ax(ax, **({"figsize": (7, 0.5 + 0.35 * len(t))} | kwargs))
+    _intervals(ax, [str(p) for p in t["party"]], t["slope"].to_numpy(),
+               t["slope_ci_low"].to_numpy(), t["slope_ci_high"].to_numpy(),
+               t["reference"].to_numpy(),
+               xlabel="Votes gained per additional voter (slope on turnout)")
+    ax.axvline(0, color="0.7", lw=0.8)
+    ax.set_title(_title(result, f"Sobyanin-Sukhovolsky slopes; turnout: "
+                                f"{count_words(result.turnout_definition)}; n = {result.n:,}"),
+                 fontsize=9)
     return ax

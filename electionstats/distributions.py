@@ -1941,6 +1941,7 @@ class ShapeStatisticsResult(_StationFields, TableResult):
         "conventions); dip test: the distribution is unimodal"
     )
     formats: ClassVar[dict[str, str]] = {"pvalue": "pvalue"}
+    plot_function: ClassVar[str] = "electionstats._plot_distributions:plot_shape_statistics"
 
     def summary(self) -> Summary:
         """The statistics in words, with their intervals and references."""
@@ -1952,7 +1953,7 @@ class ShapeStatisticsResult(_StationFields, TableResult):
         if self.table is not None and len(self.table):
             t = self.table
             shown = pd.DataFrame({
-                "Statistic": [_SHAPE_WORDS.get(x, x) for x in t["statistic"]],
+                "Statistic": [SHAPE_LABELS.get(x, x) for x in t["statistic"]],
                 "Estimate": t["estimate"],
                 "Interval": [_interval_words(Interval(lo, hi, self.confidence_level))
                              if np.isfinite(lo) and np.isfinite(hi) else "–"
@@ -1968,7 +1969,8 @@ class ShapeStatisticsResult(_StationFields, TableResult):
         return s
 
 
-_SHAPE_WORDS = {
+#: The shape statistics in words (summaries and figures).
+SHAPE_LABELS = {
     "turnout_skewness": "Skewness of turnout", "turnout_kurtosis": "Kurtosis of turnout",
     "share_skewness": "Skewness of the share", "share_kurtosis": "Kurtosis of the share",
     "correlation": "Correlation of turnout and share",
@@ -2197,6 +2199,8 @@ class SobyaninSukhovolskyResult(_EstimateFields, EstimateResult):
         "share; a leader slope above 1 (and negative slopes for others) signals votes "
         "added beyond the added ballots"
     )
+
+    plot_function: ClassVar[str] = "electionstats._plot_distributions:plot_sobyanin_sukhovolsky"
 
     slope = _alias("estimate", "The party's slope (:attr:`estimate`).")
     slope_ci = _alias("interval", "The slope's bootstrap interval (:attr:`interval`).")

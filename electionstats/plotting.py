@@ -13,6 +13,8 @@ from ._plot_distributions import (
     plot_excess_votes,
     plot_fingerprint,
     plot_integer_percentages,
+    plot_shape_statistics,
+    plot_sobyanin_sukhovolsky,
 )
 from ._plot_seats import plot_distance_to_threshold, plot_scenarios, plot_seats_vs_threshold
 from ._plot_spikes import plot_spikes
@@ -28,5 +30,7 @@ __all__ = [
     "plot_integer_percentages",
     "plot_scenarios",
     "plot_seats_vs_threshold",
+    "plot_shape_statistics",
+    "plot_sobyanin_sukhovolsky",
     "plot_spikes",
 ]

@@ -735,6 +735,14 @@ class TestPlots:
             assert ax.get_xlabel().startswith("Turnout") or ax.get_xlabel().startswith("Result")
             assert "n = " in ax.get_title() + "".join(t.get_text() for t in ax.texts) + (
                 ax.get_legend().get_title().get_text() if ax.get_legend() else "")
+        sh = dist.shape_statistics(clean, n_resamples=30, rng=0)
+        ax = sh.plot()
+        assert ax.get_xlabel() == "Distance from the reference value"
+        assert [t.get_text() for t in ax.get_yticklabels()][0] == "Skewness of turnout"
+        so = dist.sobyanin_sukhovolsky(clean, n_resamples=30, rng=0)
+        ax = so.plot()
+        assert [t.get_text() for t in ax.get_yticklabels()] == list(so.table["party"])
+        assert "n = 3,000" in ax.get_title()
         ax = ip.plot(dimension="turnout")
         assert ax.get_xlabel() == "Turnout: ballots issued / registered voters (%)"
         with pytest.raises(ValueError, match="`dimension` must be 'share' or 'turnout'"):
