@@ -486,7 +486,8 @@ def _print(r: Row) -> None:
 def main(argv: list[str] | None = None) -> list[Row]:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="tiny sizes, few resamples (seconds)")
-    p.add_argument("--sizes", default=None, help="station counts, e.g. 1e4,1e5,1e6")
+    p.add_argument("--sizes", default=None,
+                   help="station counts, e.g. 1e4,1e5,1e6 ('' for none: real data only)")
     p.add_argument("--repeats", type=int, default=None, help="runs per case (default 3, quick 1)")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"), help="output folder")
     p.add_argument("--only", default=None, help="run only cases whose group or name has this text")
@@ -494,7 +495,8 @@ def main(argv: list[str] | None = None) -> list[Row]:
     p.add_argument("--no-real", action="store_true", help="skip the real data sets")
     args = p.parse_args(argv)
     quick = args.quick
-    sizes = [int(float(s)) for s in (args.sizes or ("2e3" if quick else "1e4,1e5,1e6")).split(",")]
+    sizes = [int(float(s)) for s in (("2e3" if quick else "1e4,1e5,1e6") if args.sizes is None
+                                     else args.sizes).split(",") if s.strip()]
     repeats = args.repeats or (1 if quick else 3)
     b = 20 if quick else 1000
     meta = {
@@ -510,10 +512,10 @@ def main(argv: list[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for c in filter(keep, parallel_cases(2_000 if quick else 100_000, b)):
+        for c in filter(keep, parallel_cases(2_000 if quick else 100_000, b) if sizes else []):
             rows.append(run_case(c, "simulated counts", 2_000 if quick else 100_000, repeats))
             _print(rows[-1])
-        for c in filter(keep, seat_cases(quick)):
+        for c in filter(keep, seat_cases(quick) if sizes else []):
             rows.append(run_case(c, "party totals", c.n, repeats=max(repeats, 3), micro=True))
             _print(rows[-1])
         for n in sizes:

@@ -41,6 +41,7 @@ from ._progress import progress_bar
 
 __all__ = [
     "SERIAL_BELOW_CELLS",
+    "WARM_SERIAL_BELOW_CELLS",
     "chunk_seeds",
     "chunk_sizes",
     "default_workers",
@@ -50,9 +51,13 @@ __all__ = [
 ]
 
 #: Jobs whose total work (replicates x ``cells`` per replicate) is below this many array
-#: cells run serially: about 0.1 s of numpy work, less than a process pool's start-up and
-#: the pickling of the arguments.
+#: cells run serially while no pool is running: 0.1-0.5 s of numpy work (2**23 binomial
+#: draws take about 0.5 s), less than starting a pool (its server imports the package once,
+#: about 1-2 s).
 SERIAL_BELOW_CELLS = 2**23
+#: The same once the pool runs (its start is paid): a job of 2**21 cells (0.03-0.15 s of
+#: numpy work) already gains from a second core, as a chunk costs about 1 ms to send.
+WARM_SERIAL_BELOW_CELLS = 2**21
 
 _POOL: ProcessPoolExecutor | None = None
 _POOL_WORKERS = 0
@@ -321,9 +326,10 @@ def map_chunks(
         Run the chunks on this Dask cluster instead of a local pool.
     cells : int, optional
         Rough number of array cells one replicate touches (for example the number of
-        stations). When ``n_total * cells`` is below :data:`SERIAL_BELOW_CELLS` the job
-        runs serially (a pool would cost more than it saves). Default: not known, so
-        any job with more than one chunk goes to the pool.
+        stations). When ``n_total * cells`` is below :data:`SERIAL_BELOW_CELLS` (no pool
+        running yet) or :data:`WARM_SERIAL_BELOW_CELLS` (the pool runs) the job runs
+        serially (a pool would cost more than it saves). Default: not known, so any job
+        with more than one chunk goes to the pool.
     progress : bool, optional
         Show a progress bar (default: the package option, see
         :func:`electionstats.set_options`); it appears only for jobs that take more than
@@ -356,8 +362,14 @@ def map_chunks(
     sizes = chunk_sizes(n_total, chunk_size)
     seeds = chunk_seeds(rng, len(sizes))
     args = tuple(args)
-    small = cells is not None and n_total * max(1, int(cells)) < SERIAL_BELOW_CELLS
+    small = cells is not None and _too_small(n_total * max(1, int(cells)))
     return _dispatch(func, seeds, sizes, sizes, args, workers, client, small, progress, desc)
+
+
+def _too_small(work: int) -> bool:
+    """A job of ``work`` array cells is cheaper serially (the pool's start counts if it is
+    not running yet)."""
+    return work < (SERIAL_BELOW_CELLS if _POOL is None else WARM_SERIAL_BELOW_CELLS)
 
 
 def _dispatch(func, seeds, payloads, weights, args, workers, client, small, progress, desc):
@@ -406,7 +418,7 @@ def map_items(
     if not items:
         raise ValueError("`items` is empty: there is nothing to run.")
     seeds = chunk_seeds(rng, len(items))
-    small = cells is not None and int(cells) < SERIAL_BELOW_CELLS
+    small = cells is not None and _too_small(int(cells))
     return _dispatch(
         func, seeds, items, [1] * len(items), tuple(args), workers, client, small, progress, desc
     )

@@ -232,6 +232,7 @@ def test_same_table_with_one_two_and_four_workers(monkeypatch):
     e = _simulated(np.random.default_rng(12), n=400)
     one = basic_forensics(e, by="region", n_resamples=100, rng=7, workers=1).to_frame(long=True)
     monkeypatch.setattr(_parallel, "SERIAL_BELOW_CELLS", 0)
+    monkeypatch.setattr(_parallel, "WARM_SERIAL_BELOW_CELLS", 0)
     for workers in (2, 4):
         other = basic_forensics(e, by="region", n_resamples=100, rng=7, workers=workers)
         pd.testing.assert_frame_equal(one, other.to_frame(long=True), check_exact=True)

@@ -156,3 +156,14 @@ def test_pool_is_reused():
     assert _parallel._POOL is pool and pool is not None
     pids = {p.pid for p in pool._processes.values()}
     assert pids and os.getpid() not in pids
+
+
+def test_serial_threshold_is_lower_once_the_pool_runs(monkeypatch):
+    # A job between the two thresholds runs serially while no pool exists (starting one
+    # costs more) and on the pool once it runs (its start is paid); same numbers either way.
+    work = (_parallel.WARM_SERIAL_BELOW_CELLS + _parallel.SERIAL_BELOW_CELLS) // 2
+    monkeypatch.setattr(_parallel, "_POOL", None)
+    assert _parallel._too_small(work)
+    monkeypatch.setattr(_parallel, "_POOL", object())
+    assert not _parallel._too_small(work)
+    assert _parallel._too_small(_parallel.WARM_SERIAL_BELOW_CELLS - 1)
