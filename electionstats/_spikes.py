@@ -60,8 +60,6 @@ _MAX_ELEMENTS = 2**22
 _KDE_MODES = ("binned", "exact")
 #: Resampled elections per chunk (fixed: the results depend on it, not on the workers).
 _RESAMPLE_CHUNK = 25
-#: Stations (both fits together) above which the two mixture fits run in two processes.
-_PARALLEL_FITS_ABOVE = 40_000
 _MIN_STATIONS = 50
 
 
@@ -898,8 +896,9 @@ def spikes_test(
         )
     max_l = max(1, min(int(max_components), n // 20))
     # The two fits are independent: one task each, on two cores when they are large.
+    # (work: a few hundred passes of EM and its M-steps over the stations, per fit)
     tmix, smix = map_items(_fit_task, [(t, N, max_l), (v, t, max_l)], rng=0,
-                           workers=1 if n * 2 < _PARALLEL_FITS_ABOVE else None)
+                           cells=1000 * n)
     cums = (_cumulative_responsibilities(t, N, tmix), _cumulative_responsibilities(v, t, smix))
 
     dens_obs, bins_obs = _densities(v[None, :], t[None, :], G, float(bandwidth), kde)

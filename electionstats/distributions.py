@@ -1072,16 +1072,13 @@ def _integer_exact(
     if histograms:
         z = float(stats.norm.ppf((1 + level) / 2))
         # turnout and share histograms: two independent tasks, on two cores when large
+        # (work: each station's binomial over a few hundred lattice points)
         hm, hv = zip(*map_items(_histogram_task, [(r, b / r), (v, w / v)], rng=0,
-                                args=(spec, wt), workers=1 if w.size < _PARALLEL_ABOVE else None))
+                                args=(spec, wt), cells=600 * w.size))
         hm, hs = np.stack(hm), np.sqrt(np.stack(hv))
         out.update(hist=_observed_hist(spec, w, v, b, r, weights), null_hist_mean=hm,
                    null_hist_low=np.maximum(hm - z * hs, 0.0), null_hist_high=hm + z * hs)
     return out
-
-
-#: Stations above which the two null histograms of the integer test run as two processes.
-_PARALLEL_ABOVE = 20_000
 
 
 def _histogram_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray],
