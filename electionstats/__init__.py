@@ -38,7 +38,7 @@ from ._warnings import (
     SmallSampleWarning,
 )
 from .allocation import AllocationResult, allocate, get_rules
-from .calibrate import CalibrationResult, calibrate
+from .calibrate import CalibrationResult, calibrate, calibration_table
 from .digits import (
     DigitTestResult,
     digit_tests,
@@ -125,6 +125,7 @@ __all__ = [
     "allocation",
     "basic_forensics",
     "calibrate",
+    "calibration_table",
     "cite",
     "claims",
     "consistency_checks",

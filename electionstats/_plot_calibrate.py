@@ -19,8 +19,8 @@ _AMOUNT = {
 
 
 def plot_power(
-    result: Any, *, ax: Any = None, fraud: str | None = None, tests: Any = None,
-    **kwargs: Any,
+    result: Any, *, ax: Any = None, fraud: str | None = None, parameter: str | None = None,
+    tests: Any = None, **kwargs: Any,
 ) -> Any:
     """Rejection rate of each test as one kind of fraud grows, with Monte Carlo bands.
 
@@ -36,6 +36,9 @@ def plot_power(
     fraud : str, optional
         Fraud kind (a value of the table's ``fraud`` column); default the first kind
         with more than one amount, else the first kind.
+    parameter : str, optional
+        Which amount of that kind is on the horizontal axis (for Klimek fraud ``'f_i'``
+        or ``'f_e'``); default the kind's first.
     tests : sequence of str, optional
         Tests to draw (default all in the table).
     **kwargs
@@ -61,7 +64,8 @@ def plot_power(
         if not kinds:
             raise ValueError("the table has no fraud settings, only clean elections: "
                              "there is no power curve to draw.")
-        multi = [k for k in kinds if t.loc[t["fraud"] == k, "value"].nunique() > 1]
+        multi = [k for k in kinds if t.loc[t["fraud"] == k].groupby("parameter")["value"]
+                 .nunique().max() > 1]
         fraud = (multi or kinds)[0]
     elif fraud not in kinds:
         raise ValueError(f"`fraud`={fraud!r} is not in the table; its kinds are {kinds}.")
@@ -71,8 +75,15 @@ def plot_power(
     if missing:
         raise ValueError(f"`tests`: {missing} not in the table.")
     ax = get_ax(ax, figsize=(8, 5))
-    clean = t[(t["fraud"] == "none")]
     part = t[t["fraud"] == fraud]
+    parameters = list(dict.fromkeys(part["parameter"]))
+    if parameter is None:
+        parameter = parameters[0]
+    elif parameter not in parameters:
+        raise ValueError(f"`parameter`={parameter!r} is not an amount of {fraud!r}; "
+                         f"choose from {parameters}.")
+    part = part[part["parameter"] == parameter]
+    clean = t[(t["fraud"] == "none")]
     for name in names:
         rows = part[part["test"] == name].sort_values("value")
         c = clean[clean["test"] == name].head(1)  # the size: amount 0
@@ -85,7 +96,6 @@ def plot_power(
     alpha = float(t["alpha"].iloc[0])
     ax.axhline(100 * alpha, color="black", linestyle="--", linewidth=1,
                label=f"nominal level {100 * alpha:g} %")
-    parameter = str(part["parameter"].iloc[0]) if len(part) else ""
     ax.set_xlabel(f"{fraud.capitalize()}: {_AMOUNT.get(parameter, parameter)} (%)")
     ax.set_ylabel("Elections in which the test rejects (%)")
     n = int(part["n_elections"].min()) if len(part) else 0

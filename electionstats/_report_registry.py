@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ._report_digits import digits_section
 from ._report_distributions import distributions_section
+from ._report_fraud import fraud_section
 from ._report_html import Section
 from ._report_seats import seats_section
 
@@ -13,4 +14,4 @@ from ._report_seats import seats_section
 STATION_SECTIONS: list[Callable[..., Section]] = [digits_section, distributions_section]
 
 #: ``make(*, rng) -> Section`` for the bundled Kazakhstan 2021 case.
-KAZAKHSTAN_SECTIONS: list[Callable[..., Section]] = [seats_section]
+KAZAKHSTAN_SECTIONS: list[Callable[..., Section]] = [seats_section, fraud_section]

@@ -62,7 +62,8 @@ _PROVENANCE = (
 _ALPHA = 0.05
 _STATION_CITATIONS = ("mebane2015eft", "mebane2006", "hartigan1985", "benjamini1995", "klimek2012",
                       "kobak2016aoas", "rozenas2017", "shpilkin2009")
-_KAZAKHSTAN_CITATIONS = ("kaztag2021", "cec_kazakhstan2021", "kz_election_law", "balinski2001", "pukelsheim2017")
+_KAZAKHSTAN_CITATIONS = ("kaztag2021", "cec_kazakhstan2021", "kz_election_law", "balinski2001", "pukelsheim2017",
+                         "klimek2012")
 
 
 def _contradictions_table(table: pd.DataFrame) -> pd.DataFrame:

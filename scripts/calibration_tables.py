@@ -138,6 +138,30 @@ def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(["_t"], kind="stable").drop(columns="_t").reset_index(drop=True)
 
 
+def status(table: pd.DataFrame) -> str:
+    """What this snapshot of a table rests on (a run may be cut before its plan ends)."""
+    def span(rows: pd.DataFrame) -> str:
+        if rows.empty:
+            return "none"
+        lo, hi = int(rows["n_elections"].min()), int(rows["n_elections"].max())
+        return f"{lo:,}" if lo == hi else f"{lo:,} to {hi:,}"
+
+    spikes = table["test"].isin(SPIKES)
+    clean = table["fraud"] == "none"
+    power = table["measures"] == "power"
+    n_max = int(table.loc[clean, "n_elections"].max())
+    se = 100 * (0.05 * 0.95 / n_max) ** 0.5
+    return "\n".join([
+        "Status of this snapshot (the planned numbers of elections are in `plan()` of the",
+        "script; a run cut short keeps what it finished):",
+        f"- sizes: {span(table[clean & ~spikes])} clean elections per test (spikes: "
+        f"{span(table[clean & spikes])}); the binomial standard error of a 5 % size is "
+        f"{se:.1f} percentage points at {n_max:,} elections;",
+        f"- power points: {span(table[power & ~spikes])} elections each (spikes: "
+        f"{span(table[power & spikes])}).",
+    ]) + "\n"
+
+
 def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -189,24 +213,29 @@ def main() -> None:
     ap.add_argument("--part", default="", help="suffix of the output files of a split run")
     ap.add_argument("--merge", action="store_true",
                     help="combine the parts calibration_<table>.<part>.csv into the table")
+    ap.add_argument("--merge-to", type=Path, default=None,
+                    help="folder of the merged table (default --out)")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1]
                     / "electionstats" / "_data")
     args = ap.parse_args()
     if args.merge:
         for name in args.tables:
-            parts = sorted(args.out.glob(f"calibration_{name}.*.csv"))
+            parts = sorted(args.out.glob(f"calibration_{name}.*.csv")) or [
+                args.out / f"calibration_{name}.csv"]
             frames = [pd.read_csv(p, keep_default_na=False, na_values={
                 "rejection_rate": [""], "standard_error": [""]}) for p in parts]
             table = combine(frames)
-            write_atomic(args.out / f"calibration_{name}.csv", table.to_csv(index=False))
-            notes = [args.out / f"calibration_{name}.{p.name.split('.')[1]}.md" for p in parts]
+            target = args.merge_to or args.out
+            write_atomic(target / f"calibration_{name}.csv", table.to_csv(index=False))
+            notes = [p.with_suffix(".md") for p in parts]
             text = f"# Shipped calibration table `calibration_{name}.csv`: provenance\n\n"
-            text += (f"Merged from {len(parts)} parts run side by side (`--part`), then "
-                     f"`python scripts/calibration_tables.py --merge --tables {name}`.\n")
+            text += (f"Merged from {len(parts)} part(s) (`--part`), then "
+                     f"`python scripts/calibration_tables.py --merge --tables {name}`.\n\n")
+            text += status(table) + "\n"
             for note in notes:
                 body = note.read_text(encoding="utf-8").split("\n", 1)[1]
                 text += f"\n## Part `{note.name}`\n{body}"
-            write_atomic(args.out / f"calibration_{name}.md", text)
+            write_atomic(target / f"calibration_{name}.md", text)
             print(f"{name}: {len(parts)} parts, {len(table)} rows", flush=True)
         return
     suffix = f".{args.part}" if args.part else ""

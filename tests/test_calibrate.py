@@ -102,3 +102,60 @@ def test_bad_arguments(kwargs, error, match):
     kw = {"tests": ["last digit"], "n_stations": 100, "n_elections": 2, "workers": 1, **kwargs}
     with pytest.raises(error, match=match):
         es.calibrate(**kw)
+
+
+@pytest.mark.parametrize("name", ["kazakhstan", "russia2011"])
+def test_shipped_tables_cover_every_test(name):
+    res = es.calibration_table(name)
+    t = res.table
+    assert t.columns.tolist() == COLUMNS
+    assert set(t["test"]) == set(ALL_TESTS)
+    size = t[t["fraud"] == "none"]
+    assert sorted(size["test"]) == sorted(ALL_TESTS)
+    assert (size["measures"] == "size").all()
+    # Rates and standard errors are what the counts say.
+    r = t["rejections"] / t["n_computed"]
+    np.testing.assert_allclose(t["rejection_rate"], r)
+    np.testing.assert_allclose(t["standard_error"], np.sqrt(r * (1 - r) / t["n_computed"]))
+    assert (t["n_elections"] >= 2).all() and (t["alpha"] == 0.05).all()
+    assert t["notes"].map(type).eq(str).all()
+
+
+def test_kazakhstan_table_has_the_observers_scenario_and_power_curves():
+    res = es.calibration_table("kazakhstan")
+    t = res.table
+    assert res.n_stations == 10_061
+    assert {"observers' scenario", "clean at 15 % turnout"} <= set(t["fraud"])
+    clean = t[t["fraud"] == "none"]
+    # Sizes rest on many clean elections (fewer for the costly spikes test).
+    assert (clean.loc[clean["test"] != "spikes", "n_elections"] >= 100).all()
+    assert (clean["n_elections"] >= 20).all()
+    ax = res.plot(tests=["last digit", "Sobyanin-Sukhovolsky"])
+    assert ax.get_xlabel().startswith("Klimek stuffing and stealing")
+    assert len(ax.get_legend().get_texts()) == 3  # two tests and the nominal level
+    one = es.calibration_table("kazakhstan", test="last digit")
+    assert set(one.table["test"]) == {"last digit"}
+    with pytest.raises(ValueError, match="`test`"):
+        es.calibration_table("kazakhstan", test="benford")
+    with pytest.raises(ValueError, match="`name`"):
+        es.calibration_table("kenya")
+
+
+def test_report_section_on_the_observers_scenario_reads_the_shipped_table():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _visible import code_identifiers, visible_text
+
+    from electionstats._report_fraud import fraud_section
+    from electionstats._report_html import fmt
+
+    page = fraud_section(rng=0).to_html()
+    assert code_identifiers(page) == []
+    text = visible_text(page)
+    t = es.calibration_table("kazakhstan").table
+    row = t[(t["fraud"] == "observers' scenario") & (t["test"] == "excess votes")].iloc[0]
+    assert f"{fmt(float(row['rejection_rate']), 'share')} (± " in text
+    assert "10,061 stations" in text and "seeds 0 and 1" in text
+    assert text.index("ballots would have to be stuffed") < text.index("How often each test")
