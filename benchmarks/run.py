@@ -462,7 +462,8 @@ def write(rows: list[Row], out: Path, meta: dict[str, str]) -> None:
         ratio = f"{r.peer_ratio:.1f}x" if np.isfinite(r.peer_ratio) else ""
         cw = f"{r.cpu_per_wall:.2f}" if np.isfinite(r.cpu_per_wall) else ""
         mb = f"{r.peak_mb:,.0f}" if np.isfinite(r.peak_mb) else ""
-        lines.append(f"| {r.group} | {r.case} | {r.data} | {r.n or '':,} | {r.runs} | {_fmt_s(r.median_s)} "
+        n = f"{r.n:,}" if r.n else ""
+        lines.append(f"| {r.group} | {r.case} | {r.data} | {n} | {r.runs} | {_fmt_s(r.median_s)} "
                      f"| {spread} | {cw} | {mb} | {r.peer} | {ratio} | {r.note} |")
     totals = {}
     for r in rows:
@@ -487,7 +488,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="tiny sizes, few resamples (seconds)")
     p.add_argument("--sizes", default=None,
-                   help="station counts, e.g. 1e4,1e5,1e6 ('' for none: real data only)")
+                   help="station counts of the simulated elections, e.g. 1e4,1e5 ('' for none)")
     p.add_argument("--repeats", type=int, default=None, help="runs per case (default 3, quick 1)")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"), help="output folder")
     p.add_argument("--only", default=None, help="run only cases whose group or name has this text")
@@ -512,10 +513,10 @@ def main(argv: list[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for c in filter(keep, parallel_cases(2_000 if quick else 100_000, b) if sizes else []):
+        for c in filter(keep, parallel_cases(2_000 if quick else 100_000, b)):
             rows.append(run_case(c, "simulated counts", 2_000 if quick else 100_000, repeats))
             _print(rows[-1])
-        for c in filter(keep, seat_cases(quick) if sizes else []):
+        for c in filter(keep, seat_cases(quick)):
             rows.append(run_case(c, "party totals", c.n, repeats=max(repeats, 3), micro=True))
             _print(rows[-1])
         for n in sizes:

@@ -33,6 +33,7 @@ __all__ = [
     "lut_codes",
     "mad",
     "orders_of_magnitude",
+    "orders_of_magnitude_hist",
     "percent_codes",
     "percent_spec",
     "point_statistic",
@@ -247,14 +248,29 @@ def orders_of_magnitude(x: np.ndarray) -> float:
         return float("nan")
     hi_val = int(x.max())
     if lut_ok(x, hi_val):  # exact percentiles from a histogram ("linear" interpolation)
-        cum = np.cumsum(np.bincount(x, minlength=hi_val + 1))
-        pos = np.array([0.05, 0.95]) * (x.size - 1)
-        lo_i, hi_i = np.floor(pos).astype(int), np.ceil(pos).astype(int)
-        v_lo = np.searchsorted(cum, lo_i + 1)
-        v_hi = np.searchsorted(cum, hi_i + 1)
-        lo, hi = v_lo + (pos - lo_i) * (v_hi - v_lo)
-    else:
-        lo, hi = np.percentile(x, [5, 95])
+        return orders_of_magnitude_hist(np.bincount(x, minlength=hi_val + 1))
+    lo, hi = np.percentile(x, [5, 95])
+    return float(np.log10(hi / max(lo, 1.0))) if hi > 0 else float("nan")
+
+
+def orders_of_magnitude_hist(hist: np.ndarray) -> float:
+    """:func:`orders_of_magnitude` of the counts whose histogram over 0, 1, ... is ``hist``.
+
+    Examples
+    --------
+    >>> x = np.array([1, 3, 10, 100, 1000, 20])
+    >>> orders_of_magnitude_hist(np.bincount(x)) == orders_of_magnitude(x)
+    True
+    """
+    cum = np.cumsum(hist)
+    size = int(cum[-1]) if cum.size else 0
+    if size < 1:
+        return float("nan")
+    pos = np.array([0.05, 0.95]) * (size - 1)
+    lo_i, hi_i = np.floor(pos).astype(int), np.ceil(pos).astype(int)
+    v_lo = np.searchsorted(cum, lo_i + 1)
+    v_hi = np.searchsorted(cum, hi_i + 1)
+    lo, hi = v_lo + (pos - lo_i) * (v_hi - v_lo)
     return float(np.log10(hi / max(lo, 1.0))) if hi > 0 else float("nan")
 
 
