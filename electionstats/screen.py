@@ -227,8 +227,16 @@ def run_test(
         }
     frame = result.to_frame()
     frame = frame.iloc[0] if spec.row is None else frame.set_index("statistic").loc[spec.row]
-    statistic = float(frame.get(spec.field or "statistic", np.nan))
-    pvalue = float(frame.get("pvalue", np.nan))
+    # A result whose table is not its test (the fraud model's estimates) has the test's
+    # statistic and p-value as fields.
+    def value(key: str) -> float:
+        if key in frame.index:
+            return float(frame[key])
+        fields = {f.name for f in dataclasses.fields(result)}
+        return float(getattr(result, key)) if key in fields else np.nan
+
+    statistic = value(spec.field or "statistic")
+    pvalue = value("pvalue")
     low = np.nan
     if spec.rule == "pvalue":
         detected = float(pvalue < alpha) if np.isfinite(pvalue) else np.nan

@@ -184,7 +184,7 @@ def provenance(out: Path, name: str, args, log: list[str], stations: str) -> Non
         f"- Written: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
         f"- Level 5 %; Monte Carlo and bootstrap tests with {args.n_resamples} replicates "
         "(p-values in steps of 0.005).",
-        "- The fraud model's no-fraud test is not in the tables: one fit takes about 20 s at",
+        "- The fraud model's no-fraud test is not in the tables: one fit takes 10 to 20 s at",
         "  10,000 stations (several minutes at Russia's 95,000), too slow for hundreds of",
         "  simulated elections on this machine; its size is studied by",
         "  `scripts/fraud_recovery.py size`.",

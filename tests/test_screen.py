@@ -131,3 +131,15 @@ def test_all_leaves_out_only_the_slow_fraud_model():
     assert check_tests("all") == ALL_TESTS
     assert set(TESTS) - set(ALL_TESTS) == {"fraud model"}
     assert check_tests(["fraud model"]) == ("fraud model",)
+
+
+def test_the_fraud_model_test_reads_the_fit_p_value():
+    from electionstats.screen import run_test
+
+    e = es.simulate_election(300, rng=1).election
+    row = run_test("fraud model", e, rng=np.random.default_rng(0), n_resamples=10, alpha=0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = es.fit_fraud_model(e, rng=np.random.default_rng(0))
+    assert row["pvalue"] == pytest.approx(fit.pvalue) and np.isfinite(row["pvalue"])
+    assert row["detected"] == float(fit.pvalue < 0.05)
