@@ -547,6 +547,16 @@ def _fraud_intervals(d: _Data, lay: _Layout, p: np.ndarray, level: float) -> pd.
     with np.errstate(divide="ignore", invalid="ignore"):
         var = (vec**2 / np.where(flat, 1.0, lam)).sum(axis=1)
         var[(vec[:, flat] ** 2 > 1e-8).any(axis=1)] = np.inf
+    # a share whose variance is infinite only through the fraud shape (alpha, theta badly
+    # determined, e.g. a handful of extreme stations) gets its variance given the shape
+    kept = np.flatnonzero(keep)
+    shape = np.isin(kept, [nglob - 2, nglob - 1])
+    if np.isinf(var[~shape]).any() and (~shape).sum() > 0:
+        sub = info[np.ix_(~shape, ~shape)]
+        lam2, vec2 = np.linalg.eigh(0.5 * (sub + sub.T))
+        if lam2.min() > 1e-9 * max(float(lam2.max()), 1e-300):
+            cond = (vec2**2 / lam2).sum(axis=1)
+            var[~shape] = np.where(np.isinf(var[~shape]), cond, var[~shape])
     se = np.full(nglob, np.nan)
     se[keep] = np.sqrt(var)
     z = stats.norm.ppf(0.5 + level / 2)
@@ -866,7 +876,10 @@ def fit_fraud_model(
     derivatives of the log-likelihood, the clean medians profiled out), on the logit
     scale; an estimate within ``z`` standard errors of 0 gets the interval
     ``[0, estimate + z se]``. ``alpha`` and ``theta`` get log-scale intervals and are NaN
-    when their fraud class is absent (they are then not identified).
+    when their fraud class is absent (they are then not identified). When the fraud shape
+    is not determined (a handful of fraudulent stations) the shares' intervals are
+    computed given the fitted ``alpha`` and ``theta``; a share with no information at all
+    gets ``[0, 1]``.
 
     Incremental fraud of small size is weakly identified: ``f_i`` and ``theta`` trade off
     (many stations stuffed a little look like a few stuffed more), so the interval of

@@ -4,7 +4,7 @@ Usage::
 
     python scripts/fraud_recovery.py recovery [N_REPLICATES] [N_STATIONS] [WORKERS]
     python scripts/fraud_recovery.py size [N_REPLICATES] [N_STATIONS] [WORKERS]
-    python scripts/fraud_recovery.py real          # Russia 2011, 2012, Poland 2020 r1
+    python scripts/fraud_recovery.py real [NAMES] [--by]  # Russia 2011, 2012, Poland 2020 r1
 
 ``recovery`` fits elections simulated with f_i in {0, 0.1, 0.3}, f_e in {0, 0.02, 0.05},
 alpha in {1, 2} (theta 0.1; the simulator's default clean part: beta spreads, binomial
@@ -151,10 +151,12 @@ PUBLISHED = {  # METHODS.md C6 (Klimek et al. 2012, as transcribed by Kobak) and
 }
 
 
-def real() -> None:
+REAL = ("russia-2011-duma", "russia-2012-president", "poland-2020-president-r1")
+
+
+def real(names: list[str], with_regions: bool) -> None:
     rows = []
-    for name, by in itertools.product(("russia-2011-duma", "russia-2012-president", "poland-2020-president-r1"),
-                                      (None, "region")):
+    for name, by in itertools.product(names or REAL, (None, "region") if with_regions else (None,)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             e = es.datasets.load(name)
@@ -177,7 +179,11 @@ def real() -> None:
         print(row, flush=True)
     df = pd.DataFrame(rows)
     OUT.mkdir(exist_ok=True)
-    df.to_csv(OUT / "real_fits.csv", index=False)
+    path = OUT / "real_fits.csv"
+    if path.exists():  # keep the other elections' rows from earlier runs
+        old = pd.read_csv(path)
+        df = pd.concat([old[~old.set_index(["election", "by"]).index.isin(df.set_index(["election", "by"]).index)], df])
+    df.to_csv(path, index=False)
     pub = pd.DataFrame([{"election": k, "source": s, "f_i": v[0], "f_e": v[1], "alpha": v[2]}
                         for k, d in PUBLISHED.items() for s, v in d.items()])
     (OUT / "real_fits_table.md").write_text(_md(df, index=False) + "\n\n"
@@ -186,7 +192,6 @@ def real() -> None:
 
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "recovery"
-    reps = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000
-    workers = int(sys.argv[4]) if len(sys.argv) > 4 else 2
-    {"recovery": lambda: recovery(reps, n, workers), "size": lambda: size(reps, n, workers), "real": real}[what]()
+    nums = [int(a) for a in sys.argv[2:] if a.isdigit()]
+    reps, n, workers = (nums + [50, 10_000, 2][len(nums):])[:3]
+    {"recovery": lambda: recovery(reps, n, workers), "size": lambda: size(reps, n, workers), "real": lambda: real([a for a in sys.argv[2:] if not a.startswith("--")], "--by" in sys.argv)}[what]()

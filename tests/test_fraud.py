@@ -9,6 +9,7 @@ import pytest
 import electionstats as es
 from electionstats import fraud as F
 from electionstats._results import TableResult
+from electionstats._warnings import DataQualityWarning
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,37 @@ def test_bad_arguments():
         es.fit_fraud_model(e, n_resamples=-1)
     with pytest.raises(ValueError, match="clean_components"):
         es.fit_fraud_model(e, clean_components=0)
+
+
+# -- real elections (data tests). The full fits take minutes (scripts/fraud_recovery.py real,
+# numbers in scripts/results/real_fits.md); here an evenly spaced sample of the stations,
+# which estimates the same station shares with about three times the standard error.
+def _every(e, k):
+    mask = np.zeros(e.n_stations, dtype=bool)
+    mask[::k] = True
+    return e.subset(mask, name=f"{e.name}, every {k}th station")
+
+
+def test_russia_2011_fraud_shares(load_dataset):
+    from results.published import KLIMEK_FITS, MEBANE_KALININ_FITS
+
+    with pytest.warns(DataQualityWarning, match="1 stations left out of the fraud model: no valid votes"):
+        fit = es.fit_fraud_model(_every(load_dataset("russia-2011-duma"), 10), rng=1)
+    assert fit.party == "United Russia"
+    assert fit.pvalue < 1e-6
+    # full data: f_i 0.550 (0.545-0.556), f_e 0.046 (0.044-0.048); the sample's standard
+    # errors are about 3 times larger, so these bounds are loose but exclude Mebane and
+    # Kalinin's f_e of 0.0032 and f_i of 0.12
+    assert 0.025 < fit.f_e < 0.075
+    assert 0.35 < fit.f_i < 0.75
+    assert fit.f_e > 5 * MEBANE_KALININ_FITS["russia-2011-duma"][1]
+    assert abs(fit.f_i - KLIMEK_FITS["russia-2011-duma"][0]) < 0.25
+
+
+def test_poland_2020_r1_has_no_fraud_shares(load_dataset):
+    fit = es.fit_fraud_model(_every(load_dataset("poland-2020-president-r1"), 3), rng=1)
+    assert fit.party == "Duda"
+    # full data: f_i 0, f_e 0.00014 (four stations of 27,221; likelihood ratio 7.3,
+    # p = 0.016): no incremental fraud, and extreme only in a handful of special stations
+    assert fit.f_i < 0.01
+    assert fit.f_e < 0.001
