@@ -113,6 +113,24 @@ def progress_enabled(progress: bool | None = None) -> bool:
     return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())
 
 
+class _NoBar:
+    """What a disabled bar does: nothing."""
+
+    disable = True
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def reset(self, total: int | None = None) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+_NO_BAR = _NoBar()
+
+
 @contextmanager
 def progress_bar(
     total: int, *, desc: str | None = None, progress: bool | None = None, unit: str = "it"
@@ -129,13 +147,15 @@ def progress_bar(
     ...     bar.disable
     True
     """
+    if not progress_enabled(progress):  # no bar: nothing to create (jobs of milliseconds)
+        yield _NO_BAR
+        return
     from tqdm.auto import tqdm
 
     bar = tqdm(
         total=total,
         desc=desc,
         unit=unit,
-        disable=not progress_enabled(progress),
         delay=PROGRESS_DELAY,
         leave=False,
         dynamic_ncols=True,

@@ -350,7 +350,7 @@ def _digit_rows(
         boot_rng = (np.random.SeedSequence(last_seed.entropy, spawn_key=last_seed.spawn_key)
                     if name in ("LastC", "C05s") else rng)
         boot = bootstrap_null(spec, obs_tally, n_all - n, n_resamples=n_resamples,
-                              rng=boot_rng, **two)
+                              rng=boot_rng, bands=False, **two)
         value = float(point_statistic(spec, obs_tally))
         lo, hi = boot.interval
         if null == "bootstrap":
