@@ -10,7 +10,7 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from ._args import check_alpha, check_probability_array
-from ._results import Result
+from ._results import Result, result_frame
 from .election import Election
 
 __all__ = ["P_ADJUST_METHODS", "adjust_pvalues", "group_apply"]
@@ -81,6 +81,7 @@ def adjust_pvalues(
     return out
 
 
+@result_frame("Results by region", citations=("benjamini1995",))
 def group_apply(
     func: Callable[[Election], Any],
     election: Election,

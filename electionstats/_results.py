@@ -42,6 +42,8 @@ __all__ = [
     "EstimateResult",
     "Interval",
     "Result",
+    "ResultFrame",
+    "result_frame",
     "Summary",
     "TableResult",
     "TestResult",
@@ -694,3 +696,74 @@ class TableResult(Result):
         formats = {k: v for k, v in self.formats.items() if k in map(str, self.table.columns)}
         s.tables.append(("", self.table, formats))
         return s
+
+
+class ResultFrame(pd.DataFrame):
+    """A table that an analysis returns as a DataFrame, with the result family's methods.
+
+    Some analyses (claims' contradictions and implications, the scenario consistency
+    checks, the group runner) return a table users index with pandas. They return this
+    DataFrame subclass, so everything pandas does still works, and like every other result
+    it has ``to_frame()`` (a plain DataFrame copy), ``summary()`` (text and HTML),
+    ``cite()`` and a Jupyter repr. Operations on it (selection, arithmetic) give plain
+    DataFrames.
+
+    Examples
+    --------
+    >>> t = ResultFrame({"claim": ["turnout"], "gap": [48.25]}, method="Contradictions")
+    >>> t.loc[0, "gap"], type(t.to_frame()).__name__
+    (np.float64(48.25), 'DataFrame')
+    >>> print(t.summary())  # doctest: +NORMALIZE_WHITESPACE
+    Contradictions
+    ==============
+    <BLANKLINE>
+    claim    gap
+    -------  -----
+    turnout  48.25
+    """
+
+    _metadata = ["method", "citations", "caveat"]
+
+    def __init__(self, *args: Any, method: str = "table", citations: Sequence[str] = (),
+                 caveat: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.method = method
+        self.citations = tuple(citations)
+        self.caveat = caveat
+
+    @property
+    def _constructor(self) -> type[pd.DataFrame]:
+        return pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """A plain DataFrame copy of the table."""
+        return pd.DataFrame(self, copy=True)
+
+    def summary(self) -> Summary:
+        """Summary with the table (and the caveat when there is one)."""
+        s = Summary(self.method)
+        s.add_table(self.to_frame())
+        if self.caveat:
+            s.add_note(f"Note: {self.caveat}")
+        if self.citations:
+            s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")
+        return s
+
+    def cite(self, format: str = "bibtex") -> str:
+        """BibTeX records of the papers behind this table (and of electionstats)."""
+        return _cite(self.citations, format=format)
+
+
+def result_frame(method: str, citations: Sequence[str] = (), caveat: str = ""):
+    """Decorator: the DataFrame a function returns comes back as a :class:`ResultFrame`."""
+    import functools
+
+    def wrap(func):
+        @functools.wraps(func)
+        def inner(*args: Any, **kwargs: Any) -> ResultFrame:
+            return ResultFrame(func(*args, **kwargs), method=method, citations=citations,
+                               caveat=caveat)
+
+        return inner
+
+    return wrap

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import facts
+from ._results import result_frame
 
 __all__ = ["CASES", "contradictions", "implications", "interval", "load", "side_by_side"]
 
@@ -203,6 +204,7 @@ def _number(x: float) -> str:
     return f"{int(whole):,}.{frac.rstrip('0')}"
 
 
+@result_frame("Contradictions between claims", citations=("kaztag2021", "cec_kazakhstan2021"))
 def contradictions(claims: pd.DataFrame | str | None = None) -> pd.DataFrame:
     """Pairs of statements about the same quantity that cannot both be true.
 
@@ -308,6 +310,7 @@ def _plain(comparator: str, value: float, unit: str) -> str:
     return f"{_WORDS[comparator]}{text} {unit}"
 
 
+@result_frame("What the claims imply in ballots", citations=("kaztag2021", "cec_kazakhstan2021"))
 def implications(claims: pd.DataFrame | None = None, *, election: str = "kazakhstan-2021-majilis") -> pd.DataFrame:
     """What the turnout and spoiled-ballot claims imply in ballots, next to the official count.
 
@@ -370,6 +373,7 @@ def implications(claims: pd.DataFrame | None = None, *, election: str = "kazakhs
     return out[["quantity", "claimant", "claim", "implied_value", "official_value", "difference", "formula"]]
 
 
+@result_frame("Claims side by side", citations=("kaztag2021", "cec_kazakhstan2021"))
 def side_by_side(claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per quantity: what each kind of source says, next to the final official figure.
 

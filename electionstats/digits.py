@@ -1461,7 +1461,9 @@ class DigitTestsTable(TableResult):
         cols = ["test", "statistic", "pvalue", "effect_size", "effect_size_name", "n"]
         s = Summary(self.method, items=[("null", self.results[0].null if self.results else ""),
                                          ("column", self.results[0].column if self.results else "")])
-        s.tables.append(("", self.table[[c for c in cols if c in self.table]], dict(self.formats)))
+        shown = [c for c in cols if c in self.table]
+        formats = {k: v for k, v in self.formats.items() if k in shown}
+        s.tables.append(("", self.table[shown], formats))
         s.add_note(f"Null hypothesis: {self.null_hypothesis}")
         s.add_note(f"Note: {self.caveat}")
         s.add_note(f"Cite: {', '.join(self.citations)} (result.cite() gives BibTeX)")

@@ -25,7 +25,7 @@ from . import claims as _claims
 from . import facts as _facts
 from ._citations import cite as _cite
 from ._citations import register
-from ._results import Summary, TableResult
+from ._results import Summary, TableResult, result_frame
 from ._args import check_n_resamples
 from ._args import check_rng as as_generator
 from .allocation import (
@@ -638,6 +638,7 @@ def kazakhstan_2021_scenarios(*, observers_base: str = "valid") -> dict[str, Sce
     return {"CEC final": cec, "Article": article, "Observers": observers}
 
 
+@result_frame("Consistency of the scenarios", citations=("kz_election_law",))
 def consistency_checks(scenarios: Mapping[str, Scenario] | None = None) -> pd.DataFrame:
     """Can the claims all be true at once, and do they agree with the CEC's own figures?
 
