@@ -22,7 +22,7 @@ import functools
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -32,6 +32,7 @@ __all__ = [
     "ALTERNATIVES",
     "DEFAULT_N_RESAMPLES",
     "EXACT_INTEGER_LIMIT",
+    "above_exact_limit",
     "check_alpha",
     "check_alternative",
     "check_confidence_level",
@@ -229,7 +230,17 @@ def _as_array(x: Any) -> tuple[np.ndarray, Sequence[Any] | None]:
         raise TypeError("expected a one-dimensional array of counts, got a DataFrame")
     if isinstance(x, np.ndarray):
         return x, labels
-    if isinstance(x, (str, bytes, dict)) or not isinstance(x, Iterable):
+    if isinstance(x, (set, frozenset)):
+        raise TypeError(
+            "got a set, which has no order (it changes from one Python process to the "
+            "next) and cannot hold repeated counts; pass a list, an array or a Series"
+        )
+    if isinstance(x, Mapping):
+        raise TypeError(
+            "got a mapping; pass its values as a list, array or Series (a Series keeps "
+            "the labels)"
+        )
+    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
         return np.asarray(x, dtype=object), labels
     # Lists go through an object array so that booleans and huge ints keep their type.
     return np.asarray(list(x), dtype=object), labels
@@ -338,10 +349,30 @@ def _raise_big_neg(name: str, big: np.ndarray, neg: np.ndarray, positions: Any) 
     if neg.any():
         raise ValueError(f"`{name}` has negative counts at {positions(neg)}.")
     if big.any():
-        raise ValueError(
-            f"`{name}` has counts above 2**53 = {EXACT_INTEGER_LIMIT:,} at {positions(big)}; "
-            "floating point cannot hold such counts exactly (check the units of the column)."
-        )
+        raise_above_exact_limit(name, positions(big))
+
+
+def raise_above_exact_limit(name: str, where: str) -> None:
+    """Raise the one message for counts above 2**53 (``where``: the positions or labels)."""
+    raise ValueError(
+        f"`{name}` has counts above 2**53 = {EXACT_INTEGER_LIMIT:,} at {where}; "
+        "floating point cannot hold such counts exactly (check the units of the column)."
+    )
+
+
+def above_exact_limit(values: np.ndarray) -> np.ndarray:
+    """Mask of the entries above 2**53, judged on the values as given (Python ints in an
+    object array are compared exactly, before any float conversion)."""
+    if values.dtype.kind == "O":
+        return np.fromiter(
+            (isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_))
+             and int(v) > EXACT_INTEGER_LIMIT for v in values.ravel()),
+            bool, values.size,
+        ).reshape(values.shape)
+    if values.dtype.kind in "iuf":
+        with np.errstate(invalid="ignore"):
+            return values > EXACT_INTEGER_LIMIT
+    return np.zeros(values.shape, dtype=bool)
 
 
 def check_probability_array(p: Any, name: str = "pvalues") -> np.ndarray:
@@ -352,7 +383,10 @@ def check_probability_array(p: Any, name: str = "pvalues") -> np.ndarray:
     >>> check_probability_array([0.01, 0.5, 1])
     array([0.01, 0.5 , 1.  ])
     """
-    arr, labels = _as_array(p)
+    try:
+        arr, labels = _as_array(p)
+    except TypeError as exc:
+        raise TypeError(f"`{name}`: {exc}.") from None
     if arr.ndim == 0:
         arr = arr.reshape(1)
     flat = arr.ravel()

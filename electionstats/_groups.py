@@ -61,6 +61,11 @@ def adjust_pvalues(
     if method is not None and method not in P_ADJUST_METHODS:
         raise ValueError(f"`p_adjust` must be None or one of {P_ADJUST_METHODS} (got {method!r}).")
     alpha = check_alpha(alpha)
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(
+            f"`table` must be a DataFrame with a p-value column (got {type(table).__name__}); "
+            "e.g. pandas.DataFrame({'pvalue': [...]})."
+        )
     if column not in table.columns:
         raise KeyError(
             f"adjust_pvalues: the table has no p-value column {column!r} (columns: "

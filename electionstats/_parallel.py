@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from ._args import check_rng
 from ._montecarlo import check_n_resamples
 from ._progress import progress_bar
 
@@ -104,11 +105,9 @@ def chunk_seeds(rng: Any, n_chunks: int) -> list[np.random.SeedSequence]:
     >>> [s.spawn_key for s in a] == [s.spawn_key for s in b]
     True
     """
-    if isinstance(rng, (bool, np.bool_)):
-        raise TypeError("`rng` must be None, an integer seed or a numpy.random.Generator (got a bool).")
+    if not (rng is None or isinstance(rng, (np.random.Generator, np.random.SeedSequence))):
+        check_rng(rng)  # the one validator: booleans, negative seeds, floats, text, RandomState
     if isinstance(rng, (int, np.integer)):
-        if rng < 0:
-            raise ValueError(f"`rng` must be a non-negative integer seed (got {rng}).")
         return np.random.SeedSequence(int(rng)).spawn(n_chunks)
     if rng is None:
         return np.random.SeedSequence().spawn(n_chunks)

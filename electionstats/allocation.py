@@ -32,10 +32,10 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._args import EXACT_INTEGER_LIMIT, check_count_array
+from ._args import EXACT_INTEGER_LIMIT, check_count_array, raise_above_exact_limit
 from ._citations import cite as _cite
 from ._citations import register
-from ._results import Result, Summary, TableResult
+from ._results import Summary, TableResult
 from .errors import AllocationTieError
 
 __all__ = [
@@ -370,6 +370,8 @@ def _check_count(x: Any, name: str, *, allow_none: bool = True) -> int | None:
         raise ValueError(f"`{name}` must be a non-negative integer (got {x!r}).")
     if x < 0:
         raise ValueError(f"`{name}` must be a non-negative integer (got {x!r}).")
+    if x > EXACT_INTEGER_LIMIT:
+        raise_above_exact_limit(name, f"the value {int(x):,}")
     return int(x)
 
 
@@ -413,7 +415,9 @@ def exact_total(v: np.ndarray) -> int:
     return sum(v.tolist())
 
 
-def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tuple, np.ndarray]:
+def as_votes(
+    votes: Any, parties: Sequence[Hashable] | None = None, name: str = "votes"
+) -> tuple[tuple, np.ndarray]:
     """Party labels and an int64 vote vector from a mapping, Series or array.
 
     A mapping or Series with ``parties`` is read by key, in the order of ``parties``
@@ -427,9 +431,14 @@ def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tup
             _check_labels(tuple(votes), "votes")
             return tuple(votes), np.array(vals, dtype=np.int64)
     if isinstance(votes, (str, bytes)):
-        raise TypeError("`votes` must be a mapping {party: votes}, a Series or an array of counts.")
+        raise TypeError(f"`{name}` must be a mapping {{party: votes}}, a Series or an array of counts.")
+    if isinstance(votes, (set, frozenset)):
+        raise TypeError(
+            f"`{name}` is a set, which has no order (it changes from one Python process to the "
+            "next) and drops repeated counts; pass a mapping {party: votes}, a Series or a list."
+        )
     if isinstance(votes, pd.DataFrame):
-        raise TypeError("`votes` must be one-dimensional: a mapping, a Series or an array (got a DataFrame).")
+        raise TypeError(f"`{name}` must be one-dimensional: a mapping, a Series or an array (got a DataFrame).")
     keyed = isinstance(votes, (Mapping, pd.Series))
     if keyed:
         keys = tuple(votes.index) if isinstance(votes, pd.Series) else tuple(votes.keys())
@@ -459,7 +468,7 @@ def as_votes(votes: Any, parties: Sequence[Hashable] | None = None) -> tuple[tup
         labels = tuple(range(arr0.size))
     if len(labels) != arr0.size:
         raise ValueError(f"`parties` has {len(labels)} labels for {arr0.size} vote counts.")
-    out = check_count_array(pd.Series(arr0, index=pd.Index(labels, dtype=object), copy=False), "votes")
+    out = check_count_array(pd.Series(arr0, index=pd.Index(labels, dtype=object), copy=False), name)
     return labels, out
 
 
@@ -467,6 +476,11 @@ def tie_rank_of(tie_order: Iterable[Hashable] | None, labels: tuple) -> np.ndarr
     """Position of every party in ``tie_order`` (None when no order is given)."""
     if tie_order is None:
         return None
+    if isinstance(tie_order, (set, frozenset, Mapping, str)):
+        raise TypeError(
+            f"`tie_order` must be a list or tuple of every party, the one that wins ties first "
+            f"(got a {type(tie_order).__name__}{'; a set has no order' if not isinstance(tie_order, (str, Mapping)) else ''})."
+        )
     order = list(tie_order)
     unknown = [p for p in order if p not in labels]
     missing = [p for p in labels if p not in order]
@@ -652,7 +666,7 @@ def _options_iv(
             "`ties='order'` needs `tie_order=` (e.g. the lists' registration order); the "
             "order the votes are given in is not a legal rule."
         )
-    if type(other_valid) is int and other_valid >= 0:
+    if type(other_valid) is int and 0 <= other_valid <= EXACT_INTEGER_LIMIT:
         other = other_valid
     else:
         other = _check_count(other_valid, "other_valid", allow_none=False)
@@ -1266,14 +1280,15 @@ _NOT_A_TEST = (
 )
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
-class AllocationResult(Result):
+@dataclasses.dataclass(frozen=True, eq=False, kw_only=True)
+class AllocationResult(TableResult):
     """Seats of one allocation, who passed the threshold and why, quotas and remainders.
 
-    Not a statistical test: it has no p-value. Read ``seats`` (a Series by party),
-    ``passed`` (parties at or above the threshold), ``table`` (one row per party), the
-    exact ``quota`` (largest remainder) or ``divisor`` (divisor methods: the smallest
-    winning quotient), ``tied`` / ``n_tied_seats`` (ties left unresolved with
+    A table result (the seats table, one row per party), not a statistical test: it has
+    no p-value and does not unpack. Read ``seats`` (a Series by party), ``passed``
+    (parties at or above the threshold), ``table`` (one row per party, built on first
+    use), the exact ``quota`` (largest remainder) or ``divisor`` (divisor methods: the
+    smallest winning quotient), ``tied`` / ``n_tied_seats`` (ties left unresolved with
     ``ties='report'``).
     """
 
@@ -1300,7 +1315,12 @@ class AllocationResult(Result):
     method: ClassVar[str] = "Seat allocation"
     citations: ClassVar[tuple[str, ...]] = ("balinski2001", "pukelsheim2017")
     caveat: ClassVar[str] = _NOT_A_TEST
-    _family: ClassVar[str] = "table"
+
+    def __post_init__(self) -> None:
+        # Built directly (not through allocate): the table is the lazy one below, not the
+        # empty default of TableResult.table.
+        if "table" in self.__dict__ and self.__dict__["table"].empty:
+            del self.__dict__["table"]
 
     # -- arrays, built on first use (an allocation is often read only through `seats`) --
     @functools.cached_property
@@ -1701,9 +1721,9 @@ def disproportionality(votes: Any, seats: Any = None, *, parties: Sequence[Hasha
             if set(keys) != set(labels) or len(keys) != len(labels):
                 raise ValueError(f"`seats` must have the same parties as `votes` (got {keys} for {list(labels)}).")
             seats = [seats[p] for p in labels]
-            _, s = as_votes(seats, labels)
+            _, s = as_votes(seats, labels, "seats")
         else:
-            _, s = as_votes(seats, labels)
+            _, s = as_votes(seats, labels, "seats")
         if s.size != v.size:
             raise ValueError(f"`seats` has {s.size} entries for {v.size} parties.")
     total_v, total_s = int(v.sum()), int(s.sum())

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ._args import check_alpha
 from ._montecarlo import check_n_resamples
 from ._parallel import map_items
 from ._results import TableResult
@@ -378,10 +379,9 @@ def calibrate(
     """
     names = check_tests(tests)
     n_resamples = check_n_resamples(n_resamples)
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not (
-        0 < alpha < 0.5
-    ):
-        raise ValueError(f"`alpha` must be a number strictly between 0 and 0.5 (got {alpha!r}).")
+    alpha = check_alpha(alpha)
+    if not alpha < 0.5:
+        raise ValueError(f"`alpha` must be below 0.5 (got {alpha!r}): a one-sided alpha bound is the edge of a 1 - 2 alpha interval.")
     simulation = dict(simulation or {})
     unknown = set(simulation) - _SIM_KEYS
     if unknown:

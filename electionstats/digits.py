@@ -30,14 +30,19 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ._args import DEFAULT_N_RESAMPLES
+from ._args import (
+    DEFAULT_N_RESAMPLES,
+    above_exact_limit,
+    check_confidence_level,
+    raise_above_exact_limit,
+)
 from ._citations import register
 from ._digitcore import (
     DigitSpec,
@@ -365,6 +370,11 @@ def _as_count_array(
     """Validate counts: returns (int64 values with 0 at NaN, NaN mask)."""
     if isinstance(values, (str, bytes)):
         raise TypeError(f"`{name}` must be an array of counts, not a string ({values!r}).")
+    if isinstance(values, (set, frozenset, Mapping)):
+        raise TypeError(
+            f"`{name}` must be a list, array or Series of counts (got a {type(values).__name__}: "
+            "a set has no order and drops repeated counts; a mapping's keys are not counts)."
+        )
     index = None
     if isinstance(values, (pd.Series, pd.Index)):
         index = list(values.index) if isinstance(values, pd.Series) else None
@@ -402,6 +412,9 @@ def _as_count_array(
                 f"{_positions(is_str, index)}; counts must be numbers. Convert with "
                 "pandas.to_numeric first."
             )
+        big = above_exact_limit(arr)  # before the float conversion below rounds them
+        if big.any():
+            raise_above_exact_limit(name, _positions(big, index))
         try:
             arr = np.array([np.nan if v is None or v is pd.NA else v for v in arr], dtype=float)
         except (TypeError, ValueError) as exc:
@@ -437,11 +450,13 @@ def _as_count_array(
                 f"`{name}` has negative values (e.g. {filled[neg][0]:g}) at "
                 f"{_positions(neg, index)}; counts must be >= 0."
             )
-        if filled.max() >= 2.0**63:
-            raise ValueError(f"`{name}` has values too large for int64.")
+        big = above_exact_limit(filled)
+        if big.any():
+            raise_above_exact_limit(name, _positions(big, index))
         return filled.astype(np.int64), nan
-    if kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
-        raise ValueError(f"`{name}` has values too large for int64.")
+    big = above_exact_limit(arr)
+    if big.any():
+        raise_above_exact_limit(name, _positions(big, index))
     arr = arr.astype(np.int64, copy=False)
     neg = arr < 0
     if neg.any():
@@ -611,17 +626,7 @@ def _options_iv(
             f"`rate` is only used by the size-aware nulls, and null={null!r} would ignore "
             "it; pass null='size-aware' (or 'montecarlo') or drop `rate`."
         )
-    if isinstance(confidence_level, bool) or not isinstance(
-        confidence_level, (int, float, np.integer, np.floating)
-    ):
-        raise TypeError(
-            f"`confidence_level` must be a number strictly between 0 and 1 (got "
-            f"{confidence_level!r})."
-        )
-    if not 0 < confidence_level < 1:
-        raise ValueError(
-            f"`confidence_level` must be strictly between 0 and 1 (got {confidence_level})."
-        )
+    confidence_level = check_confidence_level(confidence_level)
     if null in ("size-aware", "montecarlo"):
         if data.denominator is None:
             raise ValueError(

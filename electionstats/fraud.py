@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ._args import check_confidence_level, check_rng
+from ._args import check_confidence_level, check_n_resamples, check_rng
 from ._citations import register
 from ._parallel import map_chunks
 from ._results import TableResult
@@ -937,8 +937,7 @@ def fit_fraud_model(
         return fit_klimek2012(election, party=party, turnout=turnout, rng=rng)
     if isinstance(n_nodes, bool) or not isinstance(n_nodes, numbers.Integral) or not 8 <= n_nodes <= 400:
         raise ValueError(f"`n_nodes` must be an integer from 8 to 400 (got {n_nodes!r}).")
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral) or n_resamples < 0:
-        raise ValueError(f"`n_resamples` must be a non-negative integer (got {n_resamples!r}).")
+    n_resamples = check_n_resamples(n_resamples, allow_zero=True)
     if (isinstance(clean_components, bool) or not isinstance(clean_components, numbers.Integral)
             or not 1 <= clean_components <= 4):
         raise ValueError(f"`clean_components` must be an integer from 1 to 4 (got {clean_components!r}).")

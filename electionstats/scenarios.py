@@ -162,6 +162,7 @@ class Scenario:
         A point scenario returns its votes ``n_resamples`` times.
         """
         n_draws = check_n_resamples(n_resamples, "n_resamples")
+        _check_draws_fit(n_draws, len(self.parties))
         gen = as_generator(rng)
         n = len(self.parties)
         if not self.is_range:
@@ -216,6 +217,21 @@ class Scenario:
         kwargs.setdefault("participants", self.participants)
         kwargs.setdefault("registered", self.registered)
         return allocate(dict(zip(self.parties, self.votes)), rules=rules, **kwargs)
+
+
+#: Most vote draws held in memory at once by a scenario (draws x parties float64 cells).
+MAX_DRAW_CELLS = 2**27
+
+
+def _check_draws_fit(n_resamples: int, n_parties: int) -> None:
+    """Refuse, before any allocation, draws that would not fit in bounded memory."""
+    if n_resamples * max(n_parties, 1) > MAX_DRAW_CELLS:
+        raise ValueError(
+            f"`n_resamples`={n_resamples:,} draws of {n_parties} parties would hold "
+            f"{n_resamples * n_parties * 8 / 2**30:,.1f} GiB of votes in memory; the limit is "
+            f"{MAX_DRAW_CELLS // max(n_parties, 1):,} draws for {n_parties} parties. The seat "
+            "ranges are exact bounds anyway (scenario_bounds); draws only add examples."
+        )
 
 
 def _round_to_total(x: np.ndarray, total: int) -> np.ndarray:
@@ -409,6 +425,7 @@ def scenario_seats(
     parties = items[0].parties
     r = get_rules(rules)
     n_resamples = check_n_resamples(n_resamples, "n_resamples")
+    _check_draws_fit(n_resamples, len(parties))
     gen = as_generator(rng)
     majority = r.seats // 2 + 1 if majority is None else int(majority)
     rank = tie_rank_of(tie_order, parties)

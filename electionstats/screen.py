@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ._args import check_alpha
 from ._groups import adjust_pvalues
 from ._parallel import map_items
 from ._results import TableResult
@@ -432,10 +433,7 @@ def screen(
 
     names = check_tests(tests)
     n_resamples = check_n_resamples(n_resamples)
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not (
-        0 < alpha < 1
-    ):
-        raise ValueError(f"`alpha` must be a number strictly between 0 and 1 (got {alpha!r}).")
+    alpha = check_alpha(alpha)
     if isinstance(elections, str):
         from . import datasets
 

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ._args import check_rng
 from .election import Election
 
 __all__ = [
@@ -56,14 +57,13 @@ CLASSES = ("clean", "incremental", "extreme")
 # Default human-like last-digit weights (a modelling choice, not an estimate): people
 # writing numbers "at random" favour some digits and avoid others (Beber & Scacco 2012).
 HUMAN_DIGIT_WEIGHTS = (0.6, 1.3, 1.2, 1.1, 1.0, 0.7, 1.0, 1.3, 1.0, 0.8)
+#: Most stations one simulated election holds (refused above, before any allocation).
+MAX_STATIONS = 10**7
 
 
 def _rng(rng: Any) -> np.random.Generator:
-    if isinstance(rng, (bool, np.bool_)):
-        raise TypeError("`rng` must be None, a non-negative integer seed or a numpy Generator (got a bool).")
-    if isinstance(rng, numbers.Integral) and rng < 0:
-        raise ValueError(f"`rng` seed must be non-negative (got {rng}).")
-    return np.random.default_rng(rng)
+    """The shared validator: refuses booleans, negative seeds, floats, text and RandomState."""
+    return check_rng(rng)
 
 
 def _unit(value: Any, name: str, *, low: float = 0.0, high: float = 1.0,
@@ -662,6 +662,13 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
         n_stations = len(p["registered"])
     if isinstance(n_stations, bool) or not isinstance(n_stations, numbers.Integral) or n_stations < 1:
         raise ValueError(f"`n_stations` must be a positive integer (got {n_stations!r}).")
+    if n_stations > MAX_STATIONS:
+        raise ValueError(
+            f"`n_stations`={n_stations:,} is above the limit of {MAX_STATIONS:,} stations per "
+            "election: every station holds about a dozen 8-byte columns, so it would need "
+            f"about {n_stations * 100 / 2**30:,.0f} GiB. Simulate fewer stations (real elections "
+            "have at most a few hundred thousand)."
+        )
     p["n_stations"] = int(n_stations)
     if station_ids is None:
         station_ids = np.arange(1, p["n_stations"] + 1)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import electionstats as es
 from electionstats.allocation import (
     METHODS,
     AllocationTieError,
@@ -506,9 +507,32 @@ def test_result_has_every_dataclass_field():
 
     for votes in ({"A": 70, "B": 930}, np.array([70, 930])):
         res = allocate(votes, 10)
-        assert set(vars(res)) == {f.name for f in dataclasses.fields(AllocationResult)}
+        # every field but the seats table, which is built on first use
+        assert set(vars(res)) == {f.name for f in dataclasses.fields(AllocationResult)} - {"table"}
         assert isinstance(res.votes, np.ndarray) and res.votes.dtype == np.int64
         assert isinstance(res.seats_array, np.ndarray) and res.passed_array.dtype == bool
+        assert res.table["seats"].tolist() == [1, 9] and "table" in vars(res)
+
+
+def test_allocation_result_is_a_table_result_without_a_p_value():
+    """Issue 8/9: the seats table is the result; no fake NaN p-value, no unpacking."""
+    import dataclasses
+
+    from electionstats.allocation import AllocationResult
+
+    res = allocate({"A": 70, "B": 930}, 10)
+    assert isinstance(res, es.TableResult) and not hasattr(res, "pvalue")
+    assert len(res) == 2 and res["seats"].tolist() == [1, 9]
+    with pytest.raises(TypeError, match="is a table and does not unpack"):
+        _, _ = res
+    frame = res.to_frame()
+    assert frame[["party", "seats"]].values.tolist() == [["A", 1], ["B", 9]]
+    assert frame["method"].eq("hare").all() and not frame.drop(columns=["quotient", "remainder"]).isna().any().any()
+    # built directly, the table is the lazy seats table, and equality is by value
+    fields = {f.name: getattr(res, f.name) for f in dataclasses.fields(AllocationResult) if f.name != "table"}
+    again = AllocationResult(**fields)
+    assert again.table.equals(res.table) and again == res
+    assert allocate({"A": 70, "B": 931}, 10) != res
 
 
 # ---------------------------------------------------------------------------------------

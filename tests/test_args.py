@@ -182,3 +182,26 @@ def test_renamed_parameters_warns_maps_and_refuses_both():
     assert f(1, n_resamples=5) == (1, 5)
     with pytest.raises(TypeError, match="got both `n_boot` \\(deprecated\\) and `n_resamples`"):
         f(1, n_boot=3, n_resamples=4)
+
+
+# -- root causes 11 and 14: sets and mappings are not arrays of counts -----------------------
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [({3, 5}, "got a set, which has no order"), (frozenset({3}), "got a set"),
+     ({"a": 3}, "got a mapping; pass its values")],
+)
+def test_sets_and_mappings_are_refused_by_the_shared_validators(values, match):
+    with pytest.raises(TypeError, match=f"`votes`: {match}"):
+        check_count_array(values, "votes")
+    with pytest.raises(TypeError, match=f"`p`: {match}"):
+        check_probability_array(values, "p")
+
+
+def test_above_exact_limit_judges_python_ints_before_any_float_conversion():
+    from electionstats._args import above_exact_limit
+
+    obj = np.array([2**53, 2**53 + 1, 5, True, 2.0**60], dtype=object)
+    assert above_exact_limit(obj).tolist() == [False, True, False, False, False]  # floats: not ints
+    assert above_exact_limit(np.array([2**53, 2**53 + 1], dtype=np.int64)).tolist() == [False, True]
+    assert above_exact_limit(np.array([2**64 - 1], dtype=np.uint64)).tolist() == [True]
+    assert above_exact_limit(np.array([np.nan, 1e17])).tolist() == [False, True]
