@@ -294,6 +294,10 @@ OTHER = {
         "1 station": lambda: es.calibrate(SCREEN_TESTS, n_stations=1, fraud_grid=[None], n_elections=3,
                                           n_resamples=19, rng=0, workers=1, progress=False),
     },
+    "calibration_table": {
+        "kazakhstan": lambda: es.calibration_table("kazakhstan"),
+        "russia2011, one test": lambda: es.calibration_table("russia2011", test="last digit"),
+    },
     "screen": {
         "healthy": lambda: es.screen([_frame(150)], SCREEN_TESTS, n_resamples=19, rng=0, workers=1, progress=False),
         "1 station": lambda: es.screen([_frame(1)], SCREEN_TESTS, n_resamples=19, rng=0, workers=1, progress=False),
