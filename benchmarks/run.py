@@ -101,8 +101,12 @@ class _Sampler:
 
 
 def _cpu_seconds() -> float:
-    """CPU seconds of this process and of its live children (pool workers)."""
-    total = time.process_time()
+    """CPU seconds of this process, its live children (pool workers) and its finished,
+    waited-for children (the command-line report's process)."""
+    import resource
+
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = time.process_time() + done.ru_utime + done.ru_stime
     if psutil is not None:
         for child in psutil.Process().children(recursive=True):
             with contextlib.suppress(psutil.Error):
