@@ -541,12 +541,13 @@ def _fraud_intervals(d: _Data, lay: _Layout, p: np.ndarray, level: float) -> pd.
     elif not has_i:
         keep[-1] = False
     info = _information(d, lay, p, keep)
-    # directions without information (flat likelihood) give an infinite variance, not 0
+    # directions without information (flat likelihood, e.g. an unused clean component)
+    # are held fixed; a parameter that lies mostly along one gets an infinite variance
     lam, vec = np.linalg.eigh(0.5 * (info + info.T))
     flat = lam <= 1e-9 * max(float(lam.max()), 1e-300)
     with np.errstate(divide="ignore", invalid="ignore"):
-        var = (vec**2 / np.where(flat, 1.0, lam)).sum(axis=1)
-        var[(vec[:, flat] ** 2 > 1e-8).any(axis=1)] = np.inf
+        var = (vec[:, ~flat] ** 2 / lam[~flat]).sum(axis=1)
+        var[(vec[:, flat] ** 2).sum(axis=1) > 0.01] = np.inf
     # a share whose variance is infinite only through the fraud shape (alpha, theta badly
     # determined, e.g. a handful of extreme stations) gets its variance given the shape
     kept = np.flatnonzero(keep)
