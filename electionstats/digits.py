@@ -916,6 +916,11 @@ def first_digit_test(
     of fraud; Deckert, Myagkov and Ordeshook (2011) show that first-digit conformity and
     fraud are essentially unrelated in simulated and real elections.
 
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) the Benford reference
+    rejects 100 % of clean simulated elections at 5 %, not calibrated (Benford's law does
+    not hold for station counts of similar size); null='size-aware' rejects 4.6 % and
+    detects the observers' scenario in 100 %.
+
     {mc_notes}
 
     References
@@ -1011,6 +1016,11 @@ def second_digit_test(
     ordinary features of elections (strategic voting, station size), so the reference
     value 4.187 is only a benchmark (Mebane 2011); ``null='size-aware'`` gives the
     size-aware expectation. A departure is a reason to look closer, never proof of fraud.
+
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) the Benford reference
+    rejects 99.8 % of clean simulated elections at 5 %, not calibrated (nor does the
+    second-digit law); null='size-aware' rejects 5.2 % and detects the observers' scenario
+    in 41.7 %.
 
     {mc_notes}
 
@@ -1108,6 +1118,9 @@ def last_digit_test(
     digits (Beber and Scacco 2012), but a rejection can also come from rounding or data
     entry conventions; it is not proof of fraud.
 
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) this test rejects 5.8 % of
+    clean simulated elections at 5 % and detects 30 % made-up last digits in 100 %.
+
     {mc_notes}
 
     References
@@ -1188,6 +1201,9 @@ def zero_five_test(
     -----
     Invented numbers are often rounded to 0 or 5. But zeros and small counts end in 0
     more often than 1 in 10 with no fraud at all; the size-aware null accounts for this.
+
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) this test rejects 4 % of
+    clean simulated elections at 5 % and detects 30 % made-up last digits in 100 %.
 
     {mc_notes}
 
@@ -1273,6 +1289,9 @@ def percent_zero_five_test(
     Invented results are often given as round percentages. A concentration of shares
     near a multiple of 5 % also raises P05s with no fraud at all, which is why the
     size-aware null is the better reference when shares are concentrated.
+
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) this test rejects 3.6 % of
+    clean simulated elections at 5 % and detects the observers' scenario in 100 %.
 
     {mc_notes}
 
@@ -1389,6 +1408,9 @@ def last_two_digits_test(
     tens digit is a leading digit), do not have uniform last two digits; use
     ``min_count=100`` or the size-aware null for them. A rejection is not proof of
     fraud.
+
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) this test rejects 4.8 % of
+    clean simulated elections at 5 % and detects 30 % made-up last digits in 100 %.
 
     {mc_notes}
 

@@ -1193,6 +1193,9 @@ def integer_percentage_test(
     a fixed result) can also produce integer peaks, hence the filters. It is not a test
     of fraud per se. The p-value has resolution ``1 / (n_resamples + 1)``.
 
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) this test rejects 5.4 % of
+    clean simulated elections at 5 % and detects rounding in 20 % of stations in 100 %.
+
     References
     ----------
     .. [1] Kobak, D., Shpilkin, S. and Pshenichnikov, M. S. (2016). Integer percentages
@@ -1721,6 +1724,11 @@ def excess_votes(
     (counted in ``n_undefined_replicates``), so many small regions (TIKs) still give an
     interval.
 
+    Not calibrated at 10,061 stations (``es.calibration_table('kazakhstan')``): it rejects
+    11.4 % of clean simulated elections at 5 % (likely cause: in noise the excess above the
+    clean peak is positive by construction); it detects f_i = 0.1 in 13.3 % and f_e = 0.02 in
+    93.3 %.
+
     References
     ----------
     .. [1] Shpilkin, S. (2009). Statistical investigation of the results of Russian
@@ -2077,6 +2085,12 @@ def shape_statistics(
     a reason to look, not evidence of fraud. Stations with undefined rates or rates
     above 100 % are excluded and reported.
 
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) the dip tests reject at most
+    0 % of clean simulated elections at 5 % (conservative: not calibrated); skewness,
+    kurtosis and the toolkit's Sobyanin statistic exclude their references in 14.4 % to
+    100 %, not calibrated (clean rates are not normal); the correlation in 5.8 %, detecting
+    f_i = 0.1 in 53.3 % and f_e = 0.02 in 100 %.
+
     References
     ----------
     .. [1] Mebane, W. R. and Kalinin, K. Election Forensics Toolkit and Guide (2015);
@@ -2279,6 +2293,9 @@ def sobyanin_sukhovolsky(
     support (e.g. rural areas voting more and more for the incumbent); compare regions.
     Stations with zero registered voters or turnout above 100 % are excluded and
     reported.
+
+    At 10,061 stations (``es.calibration_table('kazakhstan')``) this test rejects 5 % of
+    clean simulated elections at 5 % and detects f_i = 0.1 in 73.3 % and f_e = 0.02 in 100 %.
 
     References
     ----------

@@ -908,6 +908,10 @@ def fit_fraud_model(
     eforensics reports as ``piZi``, here computed exactly from the fitted mixture instead
     of by MCMC.
 
+    Not in the shipped calibration tables (``es.calibration_table('kazakhstan')``): one fit
+    takes 10 to 20 s at 10,000 stations; ``scripts/fraud_recovery.py size`` measures its
+    size.
+
     References
     ----------
     Klimek, P., Yegorov, Y., Hanel, R. & Thurner, S. (2012). Statistical detection of
