@@ -816,22 +816,24 @@ def test_fingerprint_too_fine_refuses_before_allocating(clean):
 
 
 # ---------------------------------------------------------------------------- result family
+# One call of each distribution function, shared by TestResultFamily.
+@pytest.fixture(scope="module")
+def results(clean):
+    return {
+        "fingerprint": dist.fingerprint(clean),
+        "cumulative": dist.cumulative_votes(clean),
+        "integer": dist.integer_percentage_test(clean, histograms=False),
+        "spikes": dist.spikes_test(clean, n_resamples=20, rng=0),
+        "excess": dist.excess_votes(clean, n_resamples=30, rng=0),
+        "excess0": dist.excess_votes(clean, n_resamples=0),
+        "shape": dist.shape_statistics(clean, n_resamples=30, rng=0),
+        "sobyanin": dist.sobyanin_sukhovolsky(clean, n_resamples=30, rng=0),
+        "sobyanin0": dist.sobyanin_sukhovolsky(clean, n_resamples=0),
+    }
+
+
 class TestResultFamily:
     """Issue 8.3: tests are TestResults, descriptions EstimateResults or TableResults."""
-
-    @pytest.fixture(scope="class")
-    def results(self, clean):
-        return {
-            "fingerprint": dist.fingerprint(clean),
-            "cumulative": dist.cumulative_votes(clean),
-            "integer": dist.integer_percentage_test(clean, histograms=False),
-            "spikes": dist.spikes_test(clean, n_resamples=20, rng=0),
-            "excess": dist.excess_votes(clean, n_resamples=30, rng=0),
-            "excess0": dist.excess_votes(clean, n_resamples=0),
-            "shape": dist.shape_statistics(clean, n_resamples=30, rng=0),
-            "sobyanin": dist.sobyanin_sukhovolsky(clean, n_resamples=30, rng=0),
-            "sobyanin0": dist.sobyanin_sukhovolsky(clean, n_resamples=0),
-        }
 
     def test_kinds(self, results):
         kinds = {"fingerprint": es.TableResult, "cumulative": es.EstimateResult,
