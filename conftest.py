@@ -58,8 +58,7 @@ def load_dataset():
     """
     import electionstats as es
 
-    home = os.environ.get("ELECTIONSTATS_DATA")
-    home = Path(home) if home and Path(home).is_dir() else None
+    home = _data_folder()
 
     def load(name: str):
         if name not in _CACHE:

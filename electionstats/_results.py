@@ -26,6 +26,7 @@ class did before the family was split. Derive from :class:`TestResult` instead.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import math
 import numbers
@@ -756,7 +757,6 @@ class ResultFrame(pd.DataFrame):
 
 def result_frame(method: str, citations: Sequence[str] = (), caveat: str = ""):
     """Decorator: the DataFrame a function returns comes back as a :class:`ResultFrame`."""
-    import functools
 
     def wrap(func):
         @functools.wraps(func)
