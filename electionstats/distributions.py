@@ -25,6 +25,7 @@ object; run them per region with :func:`electionstats.group_apply`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import warnings
 from fractions import Fraction
@@ -742,7 +743,9 @@ class IntegerPercentageResult(_StationFields, TestResult):
     ``threshold`` = 99.9th percentile of the null minus its mean (the papers' band);
     ``pvalue`` = ``(1 + #{null >= observed}) / (1 + n_resamples)``. ``by_dimension``
     holds the same for 'either', 'share' and 'turnout'. The histogram fields (bins of
-    width ``2 * tolerance`` centred on multiples of it, in percent) feed the figure.
+    width ``2 * tolerance`` centred on multiples of it, in percent) feed the figure; under
+    the exact null, the null's histograms (``null_hist_mean``, ``null_hist_low``,
+    ``null_hist_high``) are computed when first read (they cost more than the test).
     """
 
     observed: float = float("nan")
@@ -767,10 +770,8 @@ class IntegerPercentageResult(_StationFields, TestResult):
     bin_centers: np.ndarray = dataclasses.field(default=None, repr=False)
     hist_turnout: np.ndarray = dataclasses.field(default=None, repr=False)
     hist_share: np.ndarray = dataclasses.field(default=None, repr=False)
-    null_hist_mean: np.ndarray = dataclasses.field(default=None, repr=False)
-    null_hist_low: np.ndarray = dataclasses.field(default=None, repr=False)
-    null_hist_high: np.ndarray = dataclasses.field(default=None, repr=False)
     envelope_level: float = 0.99
+    _null_hist: Any = dataclasses.field(default=None, repr=False)
 
     method: ClassVar[str] = "Integer-percentage test (Kobak, Shpilkin and Pshenichnikov 2016)"
     citations: ClassVar[tuple[str, ...]] = ("kobak2016aoas", "kobak2016significance",
@@ -795,6 +796,21 @@ class IntegerPercentageResult(_StationFields, TestResult):
             ("Null distribution", null),
             ("Filters", self.preset or "none"),
         ]
+
+    @property
+    def null_hist_mean(self) -> np.ndarray | None:
+        """Null mean of each histogram bin, rows [turnout, share] (None without histograms)."""
+        return None if self._null_hist is None else self._null_hist.mean
+
+    @property
+    def null_hist_low(self) -> np.ndarray | None:
+        """Lower edge of the null's pointwise ``envelope_level`` band per bin."""
+        return None if self._null_hist is None else self._null_hist.low
+
+    @property
+    def null_hist_high(self) -> np.ndarray | None:
+        """Upper edge of the null's pointwise ``envelope_level`` band per bin."""
+        return None if self._null_hist is None else self._null_hist.high
 
     def plot(self, *, ax: Any = None, **kwargs: Any) -> Any:
         """Histogram with the Monte Carlo envelope (see :func:`plot_integer_percentages`)."""
@@ -1056,12 +1072,12 @@ def _integer_exact(
         if wt is None:
             mean[j] = q.sum()
             sd[j] = math.sqrt(float((q * (1 - q)).sum()))
-            pmf, off = _poibin.poisson_binomial_pmf(q)
-            tail = np.cumsum(pmf[::-1])[::-1]  # P(X >= off + i)
-            i = int(observed[j]) - off
-            pval[j] = 1.0 if i <= 0 else (float(tail[i]) if i < tail.size else 0.0)
-            cdf = 1 - np.r_[tail[1:], 0.0]
+            # the 99.9th percentile from the pmf down to 1e-20 of its mode, the tail at the
+            # observed count from the pmf tilted to centre on it (exact far in the tail)
+            pmf, off = _poibin.poisson_binomial_pmf(q, trim=1e-20)
+            cdf = np.cumsum(pmf)
             thr[j] = off + int(np.searchsorted(cdf, 0.999 - 1e-12)) - mean[j]
+            pval[j] = _poibin.poisson_binomial_sf(int(observed[j]), q)
         else:
             mean[j] = float(wt @ q)
             sd[j] = math.sqrt(float((wt * wt) @ (q * (1 - q))))
@@ -1070,15 +1086,60 @@ def _integer_exact(
     out: dict[str, Any] = {"observed": observed, "mean": mean, "sd": sd, "pvalue": pval,
                            "threshold": thr}
     if histograms:
-        z = float(stats.norm.ppf((1 + level) / 2))
+        out.update(hist=_observed_hist(spec, w, v, b, r, weights),
+                   null_hist=_ExactNullHistograms(spec, w, v, b, r, wt, level))
+    return out
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _ExactNullHistograms:
+    """The exact null's histograms for the figure, computed when first read.
+
+    Keeps the filtered stations (party votes ``w`` over base ``v``, ballots ``b`` over
+    registered ``r``, optional weights): the per-bin means and the normal ``level``
+    envelope cost more than the test itself, and most callers never draw the figure.
+    """
+
+    spec: _IntegerSpec
+    w: np.ndarray
+    v: np.ndarray
+    b: np.ndarray
+    r: np.ndarray
+    weights: np.ndarray | None
+    level: float
+
+    @functools.cached_property
+    def _values(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        z = float(stats.norm.ppf((1 + self.level) / 2))
         # turnout and share histograms: two independent tasks, on two cores when large
         # (work: each station's binomial over a few hundred lattice points)
-        hm, hv = zip(*map_items(_histogram_task, [(r, b / r), (v, w / v)], rng=0,
-                                args=(spec, wt), cells=600 * w.size))
+        hm, hv = zip(*map_items(_histogram_task, [(self.r, self.b / self.r),
+                                                  (self.v, self.w / self.v)],
+                                rng=0, args=(self.spec, self.weights),
+                                cells=600 * self.w.size))
         hm, hs = np.stack(hm), np.sqrt(np.stack(hv))
-        out.update(hist=_observed_hist(spec, w, v, b, r, weights), null_hist_mean=hm,
-                   null_hist_low=np.maximum(hm - z * hs, 0.0), null_hist_high=hm + z * hs)
-    return out
+        return hm, np.maximum(hm - z * hs, 0.0), hm + z * hs
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self._values[0]
+
+    @property
+    def low(self) -> np.ndarray:
+        return self._values[1]
+
+    @property
+    def high(self) -> np.ndarray:
+        return self._values[2]
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class _SimulatedNullHistograms:
+    """The Monte Carlo null's histograms: mean and pointwise quantile envelope."""
+
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
 
 
 def _histogram_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray],
@@ -1267,7 +1328,7 @@ def integer_percentage_test(
         obs, mean, sd, thr, pvals = (ex_[k] for k in ("observed", "mean", "sd", "threshold",
                                                      "pvalue"))
         null_dist = None
-        hists = {k: ex_.get(k) for k in ("null_hist_mean", "null_hist_low", "null_hist_high")}
+        null_hist = ex_.get("null_hist")
         hist = ex_.get("hist")
     else:
         core = _integer_core(spec, w, v, b, r, wt, a["n_resamples"], rng, histograms=histograms)
@@ -1280,11 +1341,9 @@ def integer_percentage_test(
         null_dist = nulls[:, j].copy()
         hist = core.get("hist")
         nh = core.get("null_hist")
-        hists = {"null_hist_mean": None, "null_hist_low": None, "null_hist_high": None}
-        if nh is not None:
-            hists = {"null_hist_mean": nh.mean(axis=0),
-                     "null_hist_low": np.quantile(nh, (1 - level) / 2, axis=0),
-                     "null_hist_high": np.quantile(nh, (1 + level) / 2, axis=0)}
+        null_hist = None if nh is None else _SimulatedNullHistograms(
+            nh.mean(axis=0), np.quantile(nh, (1 - level) / 2, axis=0),
+            np.quantile(nh, (1 + level) / 2, axis=0))
     table = pd.DataFrame(
         {"dimension": list(_DIMENSIONS), "observed": obs, "null_mean": mean, "null_sd": sd,
          "excess": obs - mean, "threshold": thr, "pvalue": pvals}
@@ -1309,7 +1368,7 @@ def integer_percentage_test(
         hist_share=None if hist is None else hist[1],
         envelope_level=level,
         null=null,
-        **hists,
+        _null_hist=null_hist,
         **common,
     )
 

@@ -181,6 +181,23 @@ class TestIntegerPercentage:
                 exact, rel=0.06)
         assert pb.weighted_bernoulli_sf(n + 1, q, np.ones(n)) == 0.0
 
+    def test_poisson_binomial_tail_far_out(self):
+        # the tilted tail against the binomial's (equal probabilities) and against the
+        # whole pmf down to 1e-300 (unequal ones), from the mean to 40 sd above it
+        pb = dist._poibin
+        for x in (600, 640, 700, 900, 1400):
+            assert pb.poisson_binomial_sf(x, np.full(3000, 0.2)) == pytest.approx(
+                stats.binom.sf(x - 1, 3000, 0.2), rel=1e-9)
+        q = np.random.default_rng(2).beta(0.5, 8, 20_000)
+        pmf, off = pb.poisson_binomial_pmf(q)
+        tail = np.cumsum(pmf[::-1])[::-1]
+        mean, sd = q.sum(), np.sqrt((q * (1 - q)).sum())
+        for z in (-3, 0, 1, 3, 9, 40):
+            x = int(mean + z * sd)
+            assert pb.poisson_binomial_sf(x, q) == pytest.approx(tail[x - off], rel=1e-9)
+        assert pb.poisson_binomial_sf(q.size + 1, q) == 0.0
+        assert pb.poisson_binomial_sf(0, q) == 1.0
+
     def test_weighted_tail_against_simulation(self):
         rng = np.random.default_rng(4)
         q = rng.uniform(0.05, 0.3, 1000)
@@ -305,8 +322,14 @@ class TestIntegerPercentage:
         assert r.bin_centers[10] == pytest.approx(1.0)
         # the exact null histogram puts each station's whole binomial in some bin
         np.testing.assert_allclose(r.null_hist_mean.sum(axis=1), r.n, rtol=1e-4)
+        # computed when first read, the same as computed at once
+        lazy = dist.integer_percentage_test(clean, party="A", n_resamples=50, rng=1)
+        assert "_values" not in lazy._null_hist.__dict__
+        assert lazy == r  # equality reads the stations kept, not the histograms
+        np.testing.assert_array_equal(lazy.null_hist_high, r.null_hist_high)
         q = dist.integer_percentage_test(clean, party="A", histograms=False)
         assert q.hist_share is None and q.excess == r.excess
+        assert q.null_hist_mean is None
         with pytest.raises(ValueError, match="histograms=True"):
             q.plot()
 
