@@ -247,10 +247,12 @@ def _log_g_extreme(x):
 
 def _margin_parts(e, noise, comp):
     """The clean mixture of one margin at ``e = logit - group median`` with counting
-    variance ``noise``: log density ``L`` and per component the responsibility ``r_k``,
-    the standardised residual ``ez_k = (e - delta_k) / V_k`` and ``iv_k = 1 / V_k``
-    (``V_k = sd_k^2 + noise``). Plain logs instead of ``log1p``: only absolute accuracy
-    matters in a log density, and ``log`` is vectorised (about twice as fast)."""
+    variance ``noise``. Its log density is ``base + log(factor)`` with ``base`` the
+    largest component's log term and ``factor`` in [1, K] (left unlogged so that the
+    caller can multiply factors and take one log, or none: transcendental functions are
+    most of the cost); also per component the responsibility ``r_k``, the standardised
+    residual ``ez_k = (e - delta_k) / V_k`` and ``iv_k = 1 / V_k`` (``V_k = sd_k^2 +
+    noise``)."""
     delta, sd, logw = comp
     K = len(delta)
     parts, ezs, ivs = [], [], []
@@ -261,27 +263,27 @@ def _margin_parts(e, noise, comp):
         parts.append((logw[k] + 0.5 * np.log(iv) - _LOG_SQRT_2PI) - 0.5 * ek * ez)
         ezs.append(ez)
         ivs.append(iv)
+    if K == 1:
+        return parts[0], 1.0, [1.0], ezs, ivs
     with np.errstate(under="ignore", over="ignore"):
-        if K == 1:
-            return parts[0], [np.ones_like(parts[0])], ezs, ivs
-        if K == 2:  # log(e^p0 + e^p1) = p0 + log(1 + e^(p1 - p0)): one exp and one log
-            # clipped on both sides: exp of arguments below -708 takes numpy's slow path
-            ex = np.exp(np.clip(parts[1] - parts[0], -700.0, 700.0))
-            onep = 1 + ex
-            L = parts[0] + np.log(onep)
-            r1 = ex / onep
-            return L, [1 - r1, r1], ezs, ivs
+        if K == 2:  # one exp: e^(-|p1 - p0|), clipped (exp below -708 takes numpy's slow path)
+            diff = parts[1] - parts[0]
+            ex = np.exp(np.maximum(-np.abs(diff), -700.0))
+            factor = 1 + ex
+            r1 = np.where(diff > 0, 1.0, ex) / factor
+            return np.maximum(parts[0], parts[1]), factor, [1 - r1, r1], ezs, ivs
         m = np.maximum.reduce(parts)
         ex = [np.exp(np.maximum(z - m, -700.0)) for z in parts]
         tot = sum(ex)
-        return np.log(tot) + m, [z / tot for z in ex], ezs, ivs
+        return m, tot, [z / tot for z in ex], ezs, ivs
 
 
 def _margin(e, noise, comp, grad: bool):
     """log density of a logit-scale rate under the clean mixture of one margin at
     ``e = logit - group median``, with counting variance ``noise``; with ``grad`` the
     derivatives: d/d(median), d/d(noise) and the list of d/d(margin globals)."""
-    L, r, ezs, ivs = _margin_parts(e, noise, comp)
+    base, factor, r, ezs, ivs = _margin_parts(e, noise, comp)
+    L = base + np.log(factor) if len(ezs) > 1 else base
     if not grad:
         return L, None
     _, sd, logw = comp
@@ -331,18 +333,20 @@ def _class_terms(nd: _Nodes, lay: _Layout, rows: np.ndarray, sl: slice, par: dic
         ok = (v > 1e-12) & (v < 1 - 1e-12) & np.isfinite(nd.fixed[sl])
         v = np.where(ok, v, 0.5)
         omv = 1 - v
-        l1, l2 = np.log(v), np.log(omv)
-        lv = l1 - l2
-        Lt, rt, ezt, ivt = _margin_parts(nd.la[sl] - par["mt"][g][:, None], nd.nta[sl], par["t"])
-        Ls, rs, ezs, ivs = _margin_parts(lv - par["ms"][g][:, None], nd.nsv[sl], par["s"])
-        term = nd.fixed[sl] + Lt + Ls - (l1 + l2) - np.log(omq)
+        lv = np.log(v / omv)
+        bt, ft, rt, ezt, ivt = _margin_parts(nd.la[sl] - par["mt"][g][:, None], nd.nta[sl], par["t"])
+        bs, fs, rs, ezs, ivs = _margin_parts(lv - par["ms"][g][:, None], nd.nsv[sl], par["s"])
+        # log integrand = A + log(ft fs / (v (1 - v) (1 - q))): the max over nodes is taken
+        # of A only (the factor lies in [1, 4] / (v (1 - v) (1 - q)), which cannot
+        # overflow), so the node sum needs one exp per node and no log
+        A = nd.fixed[sl] + bt + bs
         if nd.incremental:
-            term = term + _log_g_incremental(x, par["theta"])
-        term = np.where(ok, term, -np.inf)
-        mx = np.max(term, axis=1)
+            A = A + _log_g_incremental(x, par["theta"])
+        A = np.where(ok, A, -np.inf)
+        mx = np.max(A, axis=1)
         mx = np.where(np.isfinite(mx), mx, 0.0)
-        # nodes more than 700 below the largest add nothing (and exp is slow there)
-        ex = np.where(ok, np.exp(np.maximum(term - mx[:, None], -700.0)), 0.0)
+        u = v * omv
+        ex = np.where(ok, np.exp(np.maximum(A - mx[:, None], -700.0)) * (ft * fs / (u * omq)), 0.0)
         tot = ex.sum(axis=1)
         with np.errstate(divide="ignore"):
             lse = np.log(tot) + mx
@@ -362,7 +366,6 @@ def _class_terms(nd: _Nodes, lay: _Layout, rows: np.ndarray, sl: slice, par: dic
         # and through -log(1 - q); the share margin's d/dlogit(v) is minus d/d(median)
         qlx = np.where(ok, q * lx, 0.0)
         dv = -qlx * lt1s[:, None] / (aomq * omq)
-        u = v * omv
         dal = -(dms_node + (1 - 2 * v)) * dv / u + qlx / omq
         out[:, -2] = (rho * np.nan_to_num(dal)).sum(1) * al
         out[:, -1] = (rho * _dlog_g_dlog_theta(x, par["theta"])).sum(1) if nd.incremental else 0.0
