@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from electionstats import Election
+from electionstats._parallel import shutdown_pool
 from electionstats._spikes import fit_betabinom_mixture, spikes_test
 
 
@@ -71,6 +72,11 @@ def simulated_election(n: int, seed: int = 20261127) -> Election:
     )
 
 
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def time_one(name: str, e: Election, party: str | None, n_resamples: int = 1000) -> None:
     N = e.counts("registered")
     t = e.counts("valid+invalid")
@@ -80,12 +86,16 @@ def time_one(name: str, e: Election, party: str | None, n_resamples: int = 1000)
     fit_betabinom_mixture(t[keep], np.maximum(N, t)[keep])
     fit_betabinom_mixture(v[keep], t[keep])
     fit_time = time.perf_counter() - t0
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     res = spikes_test(e, party=party, n_resamples=n_resamples, rng=1)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # Workers of the pool stay alive: shut it down so that their CPU time is counted.
+    shutdown_pool()
+    kids = _children_cpu() - k0
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"spikes_test, {name}, {res.n:,} stations, {n_resamples:,} resamples")
-    print(f"  total            {total:6.1f} s wall, {cpu:.1f} s CPU in this process")
+    print(f"  total            {total:6.1f} s wall, {cpu:.1f} s CPU in this process, "
+          f"{kids:.1f} s in workers, cpu/wall {(cpu + kids) / total:.2f}")
     print(f"  mixture fits     {fit_time:6.1f} s (both, one after the other)")
     print(f"  resampling etc.  {total - fit_time:6.1f} s (fits in parallel when large)")
     print(f"  peak memory      {peak_gb:6.2f} GB")

@@ -338,21 +338,108 @@ def test_works_per_region_with_group_apply(load_dataset):
 
 
 def test_resampling_identical_for_any_number_of_workers():
-    # Fixed chunks, each with its own spawned generator (issue 12): 1 or 2 processes give
-    # the same resampled densities.
+    # Fixed blocks of stations, each with its own spawned generator (issue 12): 1, 2 or 4
+    # processes give the same resampled histograms.
     from electionstats import _parallel
-    from electionstats._spikes import _RESAMPLE_CHUNK, _cumulative_responsibilities, _resample_chunk
+    from electionstats._spikes import (_cumulative_responsibilities, _resample_block,
+                                       _responsibilities)
 
     reg, ballots, votes = _clean(600, 4)
     N, t, v = np.maximum(reg, ballots), ballots, votes
     fits = (fit_betabinom_mixture(t, N, max_components=2),
             fit_betabinom_mixture(v, t, max_components=2))
-    cums = (_cumulative_responsibilities(t, N, fits[0]), _cumulative_responsibilities(v, t, fits[1]))
-    args = (N, t, v, fits, cums, 1001, 1e-4, "binned")
-    runs = [_parallel.map_chunks(_resample_chunk, 2 * _RESAMPLE_CHUNK + 3,
-                                 chunk_size=_RESAMPLE_CHUNK, rng=7, args=args, workers=w)
-            for w in (1, 2)]
-    for a, b in zip(*runs):
-        np.testing.assert_array_equal(a[0], b[0])
-        np.testing.assert_array_equal(a[1], b[1])
-    assert sum(len(p[0]) for p in runs[0]) == 2 * _RESAMPLE_CHUNK + 3
+    resp_t = _responsibilities(t, N, fits[0])
+    cum_s = _cumulative_responsibilities(v, t, fits[1])
+    items = [(N[s:e], t[s:e], v[s:e], resp_t[:, s:e], cum_s[:, s:e])
+             for s, e in ((0, 250), (250, 500), (500, 600))]
+    args = (fits, 30, 1001, 1e-4, "binned")
+    runs = [_parallel.map_items(_resample_block, items, rng=7, args=args, workers=w)
+            for w in (1, 2, 4)]
+    for other in runs[1:]:
+        for a, b in zip(runs[0], other):
+            np.testing.assert_array_equal(a[0], b[0])
+            np.testing.assert_array_equal(a[1], b[1])
+    assert [int(p[1].sum()) for p in runs[0]] == [250 * 30, 250 * 30, 100 * 30]
+
+
+# ----------------------------------------------------------------------------- the sampler
+def _posterior_predictive(N, t, resp, mix):
+    """Exact pmf of the resampled turnout of one station on 0..N (scipy's beta-binomial)."""
+    k = np.arange(N + 1)[:, None]
+    return stats.betabinom.pmf(k, N, t + mix.alpha, N - t + mix.beta) @ resp
+
+
+def _chi2_pvalue(observed, probs, min_expected=20.0):
+    """Pearson chi-square p-value, neighbouring cells merged until each expects >= 20."""
+    exp = probs * observed.sum()
+    o, e, acc_o, acc_e = [], [], 0.0, 0.0
+    for oi, ei in zip(observed, exp):  # test helper: a few thousand cells
+        acc_o += oi
+        acc_e += ei
+        if acc_e >= min_expected:
+            o.append(acc_o)
+            e.append(acc_e)
+            acc_o = acc_e = 0.0
+    o[-1] += acc_o  # the thin tail joins the last cell
+    e[-1] += acc_e
+    o, e = np.array(o), np.array(e)
+    return float(stats.chi2.sf(((o - e) ** 2 / e).sum(), o.size - 1))
+
+
+_SAMPLER_MIX = BetaBinomialMixture(alpha=np.array([0.6, 9.0, 3.2]),
+                                   beta=np.array([2.5, 6.0, 0.45]),
+                                   weights=np.array([0.2, 0.5, 0.3]))
+
+
+def test_turnout_tables_are_the_exact_posterior_predictive_and_draws_follow_it():
+    # Stations from tiny to large, at 0 % and 100 % turnout (components with shapes below
+    # 1: J-shaped, exponential tails that need the wider windows) and in between.
+    from electionstats._spikes import _draw_turnout, _responsibilities, _turnout_tables
+
+    N = np.array([1, 7, 40, 300, 1200, 2500, 900, 900, 60])
+    t = np.array([1, 0, 25, 150, 1200, 1800, 0, 450, 59])
+    resp = _responsibilities(t, N, _SAMPLER_MIX)
+    tab = _turnout_tables(N, t, resp, _SAMPLER_MIX)
+    assert tab.missing.max() < 1e-9
+    for i in range(N.size):
+        exact = _posterior_predictive(N[i], t[i], resp[:, i], _SAMPLER_MIX)
+        cdf = tab.cdf[tab.cdf_start[i]:tab.cdf_start[i] + tab.width[i]]
+        table = np.zeros(N[i] + 1)
+        table[tab.lo[i]:tab.lo[i] + tab.width[i]] = np.diff(cdf, prepend=0.0)
+        np.testing.assert_allclose(table, exact, rtol=0, atol=1e-9)
+    draws = _draw_turnout(np.random.default_rng(12), tab, 100_000)
+    pvalues = [
+        _chi2_pvalue(np.bincount(draws[i], minlength=N[i] + 1),
+                     _posterior_predictive(N[i], t[i], resp[:, i], _SAMPLER_MIX))
+        for i in range(1, N.size)  # N = 1 has a single possible value
+    ]
+    assert (draws[0] == 1).all() or set(np.unique(draws[0])) <= {0, 1}
+    # 8 independent goodness-of-fit tests: all above 1e-4 (a wrong sampler gives ~0).
+    assert min(pvalues) > 1e-4, pvalues
+    assert (draws >= 0).all() and (draws <= N[:, None]).all()
+
+
+def test_resampled_shares_follow_the_two_step_model_exactly():
+    # One small station copied 2,000 times, 50 resampled elections: 100,000 draws of the
+    # share bin, against the exact law of t* ~ posterior predictive, then a support
+    # component, a Beta rate and v* ~ Binomial(t*, rate), enumerated over (t*, v*).
+    from electionstats._spikes import _resample_block, _responsibilities
+
+    smix = BetaBinomialMixture(alpha=np.array([4.0, 20.0]), beta=np.array([6.0, 8.0]),
+                               weights=np.array([0.4, 0.6]))
+    N0, t0, v0, m, B, G = 40, 25, 12, 2000, 50, 1001
+    N, t, v = (np.full(m, x) for x in (N0, t0, v0))
+    resp_t = _responsibilities(t, N, _SAMPLER_MIX)
+    resp_s = _responsibilities(v, t, smix)
+    item = (N, t, v, resp_t, np.cumsum(resp_s, axis=0)[:-1])
+    _, counts = _resample_block(np.random.default_rng(5), item, (_SAMPLER_MIX, smix), B, G,
+                                1e-4, "binned")
+    p_t = _posterior_predictive(N0, t0, resp_t[:, 0], _SAMPLER_MIX)
+    exact = np.zeros(G)
+    for ts in range(1, N0 + 1):  # t* = 0 has no share and is left out
+        x = np.arange(ts + 1)[:, None]
+        p_v = stats.betabinom.pmf(x, ts, v0 + smix.alpha, t0 - v0 + smix.beta) @ resp_s[:, 0]
+        np.add.at(exact, np.ceil(x[:, 0] * (G - 1) / ts - 0.5).astype(int), p_t[ts] * p_v)
+    observed = counts.sum(axis=0)
+    assert observed.sum() == pytest.approx(B * m * (1 - p_t[0]), rel=0.01)
+    assert _chi2_pvalue(observed, exact / exact.sum()) > 1e-3
