@@ -235,20 +235,55 @@ def _serial(func, seeds, payloads, weights, args, bar) -> list[Any]:
     return out
 
 
-def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
-    _check_picklable(func)
-    for attempt in (1, 2):
-        pool = _get_pool(workers)
-        try:
-            futures = {
-                pool.submit(_run_chunk, func, seed, payload, args): i
-                for i, (seed, payload) in enumerate(zip(seeds, payloads, strict=True))
-            }
-            out: list[Any] = [None] * len(payloads)
-            for fut in as_completed(futures):
-                i = futures[fut]
-                out[i] = fut.result()
+def _run_here(func, seed, payload, args) -> Any:
+    """Run a pool task in this process as a worker would (nested calls run serially)."""
+    global _IN_WORKER
+    was, _IN_WORKER = _IN_WORKER, True
+    try:
+        return _run_chunk(func, seed, payload, args)
+    finally:
+        _IN_WORKER = was
+
+
+def _helped_pool_run(pool, func, seeds, payloads, weights, args, todo, out, bar) -> None:
+    """Fill ``out[i]`` for the tasks ``todo`` (largest first) on ``pool``, this process
+    running every task the pool has not started yet, smallest first. Tasks done here are
+    removed from ``todo`` (so a retry skips them)."""
+    futures = {i: pool.submit(_run_chunk, func, seeds[i], payloads[i], args) for i in todo}
+    try:
+        for i in reversed(list(todo)):
+            if futures[i].cancel():  # still pending: nobody has started it
+                out[i] = _run_here(func, seeds[i], payloads[i], args)
                 bar.update(weights[i])
+                todo.remove(i)
+                del futures[i]
+        running = {fut: i for i, fut in futures.items()}
+        for fut in as_completed(running):
+            i = running[fut]
+            out[i] = fut.result()
+            bar.update(weights[i])
+    except BaseException:
+        for fut in futures.values():  # a task failed (here or there): drop the rest
+            fut.cancel()
+        raise
+
+
+def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
+    """Run the tasks on the pool, this process helping.
+
+    The pool takes the tasks largest first; meanwhile this process runs, smallest first,
+    every task the pool has not started yet (a pending future it can still cancel), so a
+    pool that is still starting (its server imports the package, 1-3 s) costs no wall
+    time, and the last, small tasks fill the gaps. Every task keeps its own generator, so
+    the results are the same whoever runs it.
+    """
+    _check_picklable(func)
+    out: list[Any] = [None] * len(payloads)
+    todo = sorted(range(len(payloads)), key=lambda i: -weights[i])  # stable: ties in order
+    for attempt in (1, 2):
+        try:
+            _helped_pool_run(_get_pool(workers), func, seeds, payloads, weights, args, todo,
+                             out, bar)
             return out
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool once, then give up.
@@ -256,6 +291,7 @@ def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
             if attempt == 2:
                 raise
             bar.reset()
+            bar.update(sum(weights) - sum(weights[i] for i in todo))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
