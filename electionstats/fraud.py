@@ -843,7 +843,14 @@ def _bootstrap_chunk(g: np.random.Generator, k: int, lay, null, group, R, ratio,
 
 
 # ---------------------------------------------------------------------------- public fit
-def _station_rates(election: Election, party: str | None, turnout: str | None):
+def _station_rates(election: Election, party: str | None, turnout: str | None, *, net_invalid: bool = False):
+    """Counts of the fit. With ``net_invalid`` and turnout counted as valid votes, the
+    registered voters are net of invalid ballots: stuffers can only use the voters who
+    did not come (registered minus every ballot of a real voter), and with stuffed
+    ballots valid, ``valid / (registered - invalid)`` is the turnout the fraud map moves
+    exactly (``t = a + x (1 - a)``). With ``registered`` instead, invalid ballots bias
+    the stealing exponent (a simulated alpha = 2 with 2 % invalid ballots was estimated
+    at 1.27, and 2.00 without them)."""
     if not isinstance(election, Election):
         raise TypeError(f"`election` must be an electionstats Election (got {type(election).__name__}).")
     party = election.resolve_party(party)
@@ -852,13 +859,18 @@ def _station_rates(election: Election, party: str | None, turnout: str | None):
     if "valid" not in election.roles:
         raise ValueError("the fraud model needs the valid votes per station (role `valid`).")
     turnout = TURNOUT_NUMERATOR if turnout is None else election.resolve_turnout(turnout)
-    R = election.counts("registered").astype(np.int64)
+    R = R0 = election.counts("registered").astype(np.int64)
     B = election.counts(turnout).astype(np.int64)
     V = election.counts("valid").astype(np.int64)
     W = election.counts(party).astype(np.int64)
     reasons = np.full(len(R), "", dtype=object)
-    reasons[(V == 0)] = "no valid votes"
-    reasons[(R == 0)] = "no registered voters"
+    if net_invalid and turnout == "valid" and "invalid" in election.roles:
+        inv = election.counts("invalid").astype(np.int64)
+        reasons[inv < 0] = "negative invalid ballots"
+        R = R - np.maximum(inv, 0)
+        reasons[(reasons == "") & (B > R)] = "valid + invalid above registered"
+    reasons[(reasons == "") & (V == 0)] = "no valid votes"
+    reasons[(R0 == 0)] = "no registered voters"
     reasons[(reasons == "") & (B > R)] = f"{turnout} above registered"
     reasons[(reasons == "") & (W > V)] = f"{party} above valid votes"
     reasons[(reasons == "") & (V > B)] = f"valid votes above {turnout}"
@@ -1031,7 +1043,8 @@ def fit_fraud_model(
             or not 1 <= clean_components <= 4):
         raise ValueError(f"`clean_components` must be an integer from 1 to 4 (got {clean_components!r}).")
     gen = check_rng(rng)
-    party, turnout, R, B, V, W, bad, reasons = _station_rates(election, party, turnout)
+    party, turnout, R, B, V, W, bad, reasons = _station_rates(election, party, turnout, net_invalid=True)
+    netted = turnout == "valid" and "invalid" in election.roles
     _warn_excluded(bad, reasons, "the fraud model")
     keep = ~bad
     if keep.sum() < 50:
@@ -1078,7 +1091,7 @@ def fit_fraud_model(
         n_excluded=int(bad.sum()),
         excluded_reason="; ".join(sorted(set(reasons[bad]))),
         party=party,
-        turnout_definition=f"{turnout} / registered",
+        turnout_definition=f"{turnout} / (registered - invalid)" if netted else f"{turnout} / registered",
         by="" if by is None else str(by),
         n_groups=G,
         clean_components=int(clean_components),
