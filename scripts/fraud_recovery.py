@@ -23,6 +23,7 @@ first (e.g. ``recovery 4 10000``) and say so.
 from __future__ import annotations
 
 import itertools
+import os
 import pathlib
 import sys
 import time
@@ -34,7 +35,9 @@ import pandas as pd
 
 import electionstats as es
 
-OUT = pathlib.Path(__file__).resolve().parent / "results"
+# results go to scripts/results/, or to the folder in FRAUD_RESULTS (a long run can then
+# write outside the git checkout, and be copied in when it is landed)
+OUT = pathlib.Path(os.environ.get("FRAUD_RESULTS", pathlib.Path(__file__).resolve().parent / "results"))
 SETTINGS = list(itertools.product((0.0, 0.1, 0.3), (0.0, 0.02, 0.05), (1.0, 2.0)))
 # clean parts that differ from the fit's own model (independent logit-normal mixtures)
 CLEAN_SHAPES = {
@@ -63,8 +66,8 @@ def _commit() -> str:
     import subprocess
 
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=OUT.parent, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=pathlib.Path(__file__).parent,
+                              capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
