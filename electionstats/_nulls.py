@@ -934,6 +934,15 @@ def _multinomial_chunk(gen: np.random.Generator, k: int, n: int, p: np.ndarray) 
     return gen.multinomial(n, p, size=k)
 
 
+def bootstrap_tallies(obs: np.ndarray, n_excluded: int, *, n_resamples: int,
+                      rng: Any) -> np.ndarray:
+    """Tallies (B, k + 1; last column the excluded cell) of stations resampled with
+    replacement: a multinomial over the categories of ``obs`` and the excluded cell."""
+    cells = np.append(obs, n_excluded).astype(float)
+    return run_chunks(_multinomial_chunk, n_resamples, chunk_size=TALLY_CHUNK, rng=rng,
+                      args=(int(cells.sum()), cells / cells.sum()))
+
+
 def bootstrap_null(
     spec: DigitSpec,
     obs: np.ndarray,
@@ -944,19 +953,21 @@ def bootstrap_null(
     confidence_level: float,
     rng: np.random.Generator,
     bands: bool = True,
+    tallies: np.ndarray | None = None,
 ) -> NullFit:
     """The Election Forensics Toolkit's basic bootstrap over stations (means and shares).
 
     Resampling stations resamples the tally of categories plus the excluded cell, a
-    multinomial; the p-value inverts the basic interval around the reference value (the
-    smallest level at which the interval excludes it). ``bands=False`` skips the
-    per-category bands (NaN), which only figures use.
+    multinomial (:func:`bootstrap_tallies`; ``tallies`` passes replicates already drawn
+    for the same tally, e.g. for a second statistic of it); the p-value inverts the basic
+    interval around the reference value (the smallest level at which the interval
+    excludes it). ``bands=False`` skips the per-category bands (NaN), which only figures
+    use.
     """
     n = int(obs.sum())
     stat = float(point_statistic(spec, obs))
-    cells = np.append(obs, n_excluded).astype(float)
-    sims = run_chunks(_multinomial_chunk, n_resamples, chunk_size=TALLY_CHUNK, rng=rng,
-                      args=(n + n_excluded, cells / cells.sum()))[:, : spec.k]
+    sims = (bootstrap_tallies(obs, n_excluded, n_resamples=n_resamples, rng=rng)
+            if tallies is None else tallies)[:, : spec.k]
     null_dist = point_statistic(spec, sims)
     null_dist = null_dist[np.isfinite(null_dist)]
     notes: list[str] = []

@@ -7,9 +7,10 @@ generator spawned from the caller's seed (:meth:`numpy.random.SeedSequence.spawn
 chunks then run
 
 * serially in this process (``workers=1``, or a job too small to be worth a pool),
-* on a process pool (default: every core; one pool per process, created on first use,
-  reused, shut down at exit; ``forkserver`` start method where available, else ``spawn``,
-  so it is safe in processes that run threads), or
+* on a process pool and in this process (default: every core, this process counting as
+  one; one pool per process, created on first use, reused, shut down at exit;
+  ``forkserver`` start method where available, else ``spawn``, so it is safe in
+  processes that run threads), or
 * on a ``dask.distributed.Client`` (``client.map`` and ``client.gather``; ``dask`` is an
   optional extra: ``pip install "electionstats[dask]"``).
 
@@ -30,7 +31,7 @@ import os
 import pickle
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -245,45 +246,62 @@ def _run_here(func, seed, payload, args) -> Any:
         _IN_WORKER = was
 
 
-def _helped_pool_run(pool, func, seeds, payloads, weights, args, todo, out, bar) -> None:
-    """Fill ``out[i]`` for the tasks ``todo`` (largest first) on ``pool``, this process
-    running every task the pool has not started yet, smallest first. Tasks done here are
-    removed from ``todo`` (so a retry skips them)."""
-    futures = {i: pool.submit(_run_chunk, func, seeds[i], payloads[i], args) for i in todo}
-    try:
-        for i in reversed(list(todo)):
-            if futures[i].cancel():  # still pending: nobody has started it
-                out[i] = _run_here(func, seeds[i], payloads[i], args)
-                bar.update(weights[i])
-                todo.remove(i)
-                del futures[i]
-        running = {fut: i for i, fut in futures.items()}
-        for fut in as_completed(running):
-            i = running[fut]
+def _helped_pool_run(pool, func, seeds, payloads, weights, args, todo, out, bar,
+                     cap) -> None:
+    """Fill ``out[i]`` for the tasks ``todo`` (largest first): ``cap`` of them at a time on
+    ``pool`` (largest first), the rest in this process (smallest first), the pool topped
+    up between this process's tasks. Tasks done are removed from ``todo`` (so a retry
+    after a broken pool skips them)."""
+    queue = list(todo)
+    inflight: dict[Any, int] = {}
+
+    def top_up() -> None:
+        while queue and len(inflight) < cap:
+            i = queue.pop(0)
+            inflight[pool.submit(_run_chunk, func, seeds[i], payloads[i], args)] = i
+
+    def collect(block: bool) -> None:
+        if block:
+            wait(inflight, return_when=FIRST_COMPLETED)
+        for fut in [f for f in inflight if f.done()]:
+            i = inflight.pop(fut)
             out[i] = fut.result()
+            todo.remove(i)
             bar.update(weights[i])
+
+    try:
+        top_up()
+        while queue:
+            i = queue.pop()
+            out[i] = _run_here(func, seeds[i], payloads[i], args)
+            todo.remove(i)
+            bar.update(weights[i])
+            collect(False)
+            top_up()
+        while inflight:
+            collect(True)
     except BaseException:
-        for fut in futures.values():  # a task failed (here or there): drop the rest
+        for fut in inflight:  # a task failed (here or there): drop the rest
             fut.cancel()
         raise
 
 
 def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
-    """Run the tasks on the pool, this process helping.
+    """Run the tasks on ``workers`` processes: this one and ``workers - 1`` of the pool.
 
-    The pool takes the tasks largest first; meanwhile this process runs, smallest first,
-    every task the pool has not started yet (a pending future it can still cancel), so a
-    pool that is still starting (its server imports the package, 1-3 s) costs no wall
-    time, and the last, small tasks fill the gaps. Every task keeps its own generator, so
-    the results are the same whoever runs it.
+    The pool takes the tasks largest first, this process the smallest first, so a pool
+    that is still starting (its server imports the package, 1-3 s) costs no wall time and
+    the last, small tasks fill the gaps. Every task keeps its own generator, so the
+    results are the same whoever runs it.
     """
     _check_picklable(func)
     out: list[Any] = [None] * len(payloads)
     todo = sorted(range(len(payloads)), key=lambda i: -weights[i])  # stable: ties in order
     for attempt in (1, 2):
         try:
-            _helped_pool_run(_get_pool(workers), func, seeds, payloads, weights, args, todo,
-                             out, bar)
+            helpers = max(1, workers - 1)
+            _helped_pool_run(_get_pool(helpers), func, seeds, payloads, weights, args, todo,
+                             out, bar, helpers)
             return out
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool once, then give up.

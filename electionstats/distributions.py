@@ -1063,26 +1063,16 @@ def _integer_exact(
     ``level`` envelope.
     """
     observed = _integer_counts(spec, w, v, b, r, weights)
-    qs = _poibin.binomial_window_probabilities(v, w / v, spec.windows, max_cells=_MAX_CELLS)
-    qt = _poibin.binomial_window_probabilities(r, b / r, spec.windows, max_cells=_MAX_CELLS)
+    # share and turnout: two independent deterministic tasks, on two cores when large
+    # (work: each station's windows within its binomial's range, a few dozen points)
+    qs, qt = map_items(_window_task, [(v, w / v), (r, b / r)], rng=0, args=(spec,),
+                       cells=80 * w.size)
     qe = qs + qt - qs * qt
-    mean, sd, pval, thr = (np.empty(3) for _ in range(4))
     wt = None if weights is None else weights.astype(float)
-    for j, q in enumerate((qe, qs, qt)):
-        if wt is None:
-            mean[j] = q.sum()
-            sd[j] = math.sqrt(float((q * (1 - q)).sum()))
-            # the 99.9th percentile from the pmf down to 1e-20 of its mode, the tail at the
-            # observed count from the pmf tilted to centre on it (exact far in the tail)
-            pmf, off = _poibin.poisson_binomial_pmf(q, trim=1e-20)
-            cdf = np.cumsum(pmf)
-            thr[j] = off + int(np.searchsorted(cdf, 0.999 - 1e-12)) - mean[j]
-            pval[j] = _poibin.poisson_binomial_sf(int(observed[j]), q)
-        else:
-            mean[j] = float(wt @ q)
-            sd[j] = math.sqrt(float((wt * wt) @ (q * (1 - q))))
-            pval[j] = _poibin.weighted_bernoulli_sf(float(observed[j]), q, wt)
-            thr[j] = _poibin.weighted_bernoulli_quantile(0.999, q, wt) - mean[j]
+    # the three dimensions' null distributions: three more tasks
+    mean, sd, pval, thr = (np.array(x) for x in zip(*map_items(
+        _poisson_binomial_task, list(zip((qe, qs, qt), observed)), rng=0, args=(wt,),
+        cells=(40 if wt is None else 300) * w.size)))
     out: dict[str, Any] = {"observed": observed, "mean": mean, "sd": sd, "pvalue": pval,
                            "threshold": thr}
     if histograms:
@@ -1140,6 +1130,33 @@ class _SimulatedNullHistograms:
     mean: np.ndarray
     low: np.ndarray
     high: np.ndarray
+
+
+def _window_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray],
+                 spec: _IntegerSpec) -> np.ndarray:
+    """Each station's probability of an integer window (deterministic)."""
+    n, p = item
+    return _poibin.binomial_window_probabilities(n, p, spec.windows, max_cells=_MAX_CELLS)
+
+
+def _poisson_binomial_task(_rng: np.random.Generator, item: tuple[np.ndarray, float],
+                           wt: np.ndarray | None) -> tuple[float, float, float, float]:
+    """Mean, sd, ``P(null >= observed)`` and 99.9th percentile minus the mean of the
+    number (or weighted sum ``wt``) of integer stations, each integer with probability
+    ``q`` (deterministic)."""
+    q, observed = item
+    if wt is not None:
+        mean = float(wt @ q)
+        return (mean, math.sqrt(float((wt * wt) @ (q * (1 - q)))),
+                _poibin.weighted_bernoulli_sf(float(observed), q, wt),
+                _poibin.weighted_bernoulli_quantile(0.999, q, wt) - mean)
+    mean = float(q.sum())
+    # the 99.9th percentile from the pmf down to 1e-20 of its mode, the tail at the
+    # observed count from the pmf tilted to centre on it (exact far in the tail)
+    pmf, off = _poibin.poisson_binomial_pmf(q, trim=1e-20)
+    thr = off + int(np.searchsorted(np.cumsum(pmf), 0.999 - 1e-12)) - mean
+    return (mean, math.sqrt(float((q * (1 - q)).sum())),
+            _poibin.poisson_binomial_sf(int(observed), q), thr)
 
 
 def _histogram_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray],

@@ -40,6 +40,7 @@ from ._montecarlo import (
 from ._parallel import map_items
 from ._nulls import (
     bootstrap_null,
+    bootstrap_tallies,
     montecarlo_null,
     rate_model,
     size_aware_models,
@@ -342,15 +343,20 @@ def _digit_rows(
     two = {"alternative": "two-sided", "confidence_level": confidence_level}
     # LastC and C05s are two statistics of one tally: one resampling serves both
     last_seed = rng.bit_generator.seed_seq.spawn(1)[0]
+    last_tallies = None
     for name, (spec, obs_tally) in obs.items():
         n = int(obs_tally.sum())
         if n == 0:
             out[name] = (float("nan"), np.nan, np.nan, np.nan, 0, "", np.nan, "")
             continue
-        boot_rng = (np.random.SeedSequence(last_seed.entropy, spawn_key=last_seed.spawn_key)
-                    if name in ("LastC", "C05s") else rng)
+        tallies = None
+        if name in ("LastC", "C05s"):
+            if last_tallies is None:
+                last_tallies = bootstrap_tallies(obs_tally, n_all - n, n_resamples=n_resamples,
+                                                 rng=last_seed)
+            tallies = last_tallies
         boot = bootstrap_null(spec, obs_tally, n_all - n, n_resamples=n_resamples,
-                              rng=boot_rng, bands=False, **two)
+                              rng=rng, bands=False, tallies=tallies, **two)
         value = float(point_statistic(spec, obs_tally))
         lo, hi = boot.interval
         if null == "bootstrap":

@@ -167,3 +167,18 @@ def test_serial_threshold_is_lower_once_the_pool_runs(monkeypatch):
     monkeypatch.setattr(_parallel, "_POOL", object())
     assert not _parallel._too_small(work)
     assert _parallel._too_small(_parallel.WARM_SERIAL_BELOW_CELLS - 1)
+
+
+def pid_and_draw(g, k):
+    return [(os.getpid(), float(g.random()))] * k
+
+
+def test_this_process_helps_the_pool():
+    # Tasks beyond the pool's share run here (smallest first) while the pool starts or
+    # works; whoever runs a task, its draws are the same.
+    out = map_chunks(pid_and_draw, 6, chunk_size=1, rng=3, workers=2)
+    serial = map_chunks(pid_and_draw, 6, chunk_size=1, rng=3, workers=1)
+    assert [o[0][1] for o in out] == [o[0][1] for o in serial]
+    pids = {o[0][0] for o in out}
+    assert os.getpid() in pids
+    assert pids <= {os.getpid()} | {p.pid for p in _parallel._POOL._processes.values()}
