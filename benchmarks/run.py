@@ -58,6 +58,9 @@ except ImportError:  # pragma: no cover - psutil is optional
     psutil = None
 
 SEED = 20261202
+#: The battery of the screen of every registered data set (cheap tests: the case times the
+#: one call over all of them, loading included, not the heaviest tests).
+SCREEN_TESTS = ("last digit", "zero or five")
 #: Stop repeating a case once its runs took this long in all (seconds).
 BUDGET = 20.0
 
@@ -365,6 +368,14 @@ def real_cases(b: int) -> tuple[list[Case], str]:
                                         denominator=ru().counts("ballots_found"),
                                         null="size-aware")),
         ]
+
+    def screen_all() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return es.screen(names, tests=SCREEN_TESTS, rng=1, data_home=home)
+
+    cases.append(Case("screen", f"screen all {len(names)} data sets, {len(SCREEN_TESTS)} tests",
+                      screen_all, note="one call, loading included: " + ", ".join(SCREEN_TESTS)))
     return cases, ""
 
 

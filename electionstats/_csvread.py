@@ -14,6 +14,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["CsvReadError", "read_table"]
@@ -70,7 +71,7 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> str:
 def _sniff_sep(text: str, path: Path) -> str:
     if path.name.lower().removesuffix(".gz").removesuffix(".zip").endswith(".tsv"):
         return "\t"
-    head = "\n".join(text.splitlines()[:20])
+    head = "\n".join(text[:65536].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -117,8 +118,7 @@ def read_table(path: str | Path, *, sep: str | None = None, encoding: str | None
     if len(sep) == 1:
         _check_ragged(text, sep, path)
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                         engine="python" if len(sep) > 1 else "c")
+        df = _read(text, sep)
     except pd.errors.ParserError as err:
         msg = str(err).strip().splitlines()[-1]
         raise CsvReadError(
@@ -129,26 +129,74 @@ def read_table(path: str | Path, *, sep: str | None = None, encoding: str | None
         raise CsvReadError(f"{path} has no columns; it needs a header line and one line per polling station.") from None
     if len(df) == 0:
         raise CsvReadError(f"{path} has a header but no rows; it needs one line per polling station.")
-    return _numeric(df)
+    return df
+
+
+def _field_counts(text: str, sep: str) -> tuple[int, list[tuple[int, int]]]:
+    """Fields of the header and (line, fields) of every other non-blank line that differs.
+
+    Without quotes (and with ``\\n`` or ``\\r\\n`` line ends) a line's fields are its
+    separators plus one, counted for all lines at once; otherwise the csv module reads them.
+    """
+    if '"' not in text and text.count("\r") == text.count("\r\n"):
+        b = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(b == 10)
+        if len(ends) == 0 or ends[-1] != len(b) - 1:
+            ends = np.append(ends, len(b))
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        # separators before each line end, by binary search (no cumulative sum over every byte)
+        seps = np.searchsorted(np.flatnonzero(b == ord(sep)), ends)
+        fields = np.diff(seps, prepend=0) + 1
+        length = ends - starts - (b[np.maximum(ends - 1, 0)] == 13)  # without a trailing \\r
+        bad = np.flatnonzero((length[1:] > 0) & (fields[1:] != fields[0]))
+        return int(fields[0]), [(int(i) + 2, int(fields[i + 1])) for i in bad]
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    header = next(rows, [])
+    return len(header), [(i, len(r)) for i, r in enumerate(rows, start=2) if r and len(r) != len(header)]
 
 
 def _check_ragged(text: str, sep: str, path: Path) -> None:
-    rows = csv.reader(io.StringIO(text), delimiter=sep)
-    header = next(rows, [])
-    bad = [(i, len(r)) for i, r in enumerate(rows, start=2) if r and len(r) != len(header)]
+    n_header, bad = _field_counts(text, sep)
     if bad:
         where = ", ".join(f"line {i} has {k}" for i, k in bad[:5])
         raise CsvReadError(
-            f"{path}: {len(bad):,} row(s) do not have the header's {len(header)} fields ({where}"
+            f"{path}: {len(bad):,} row(s) do not have the header's {n_header} fields ({where}"
             f"{', ...' if len(bad) > 5 else ''}); fix those rows, or give the right separator with --sep."
         )
+
+
+#: A cell that is a whole number (surrounding spaces allowed).
+_INTEGER = r"\s*[-+]?\d+\s*"
+
+
+def _read(text: str, sep: str) -> pd.DataFrame:
+    """The table with every column whose non-empty cells are all whole numbers as numbers.
+
+    The C parser types the columns in one pass; a column it reads as whole numbers stays
+    so, every other column is read again as text and becomes numbers only if each
+    non-empty cell is a whole number (a count column with empty cells: floats with NaN).
+    Decimals, booleans and names stay text, so nothing is misread as a count.
+    """
+    kw: dict = {"sep": sep, "keep_default_na": False, "na_values": [""]}
+    if len(sep) > 1:
+        return _numeric(pd.read_csv(io.StringIO(text), dtype=str, engine="python", **kw))
+    typed = pd.read_csv(io.StringIO(text), low_memory=False, **kw)
+    other = [i for i, t in enumerate(typed.dtypes) if t.kind not in "iu"]
+    if not other:
+        return typed
+    texts = _numeric(pd.read_csv(io.StringIO(text), dtype=str, usecols=other, **kw))
+    out = {c: typed.iloc[:, i] for i, c in enumerate(typed.columns)}
+    for i, c in zip(other, texts.columns):
+        out[typed.columns[i]] = texts[c]
+    return pd.DataFrame(out, index=typed.index)[typed.columns]
 
 
 def _numeric(df: pd.DataFrame) -> pd.DataFrame:
     """Columns whose every non-empty cell is an integer become numbers; the rest stay text."""
     out = df.copy()
     for c in out.columns:
-        s = out[c]
-        if s.notna().any() and s.dropna().str.fullmatch(r"\s*-?\d+\s*").all():
-            out[c] = pd.to_numeric(s)
+        s = out[c].dropna()
+        # the first cell decides most text columns without matching every cell
+        if len(s) and pd.Series(s.iloc[:1]).str.fullmatch(_INTEGER).all() and s.str.fullmatch(_INTEGER).all():
+            out[c] = pd.to_numeric(out[c])
     return out

@@ -39,6 +39,7 @@ from scipy import special, stats
 
 from ._args import (
     DEFAULT_N_RESAMPLES,
+    EXACT_INTEGER_LIMIT,
     above_exact_limit,
     check_confidence_level,
     raise_above_exact_limit,
@@ -367,7 +368,7 @@ def _positions(mask: np.ndarray, index: Any) -> str:
 def _as_count_array(
     values: Any, name: str, *, allow_nan: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Validate counts: returns (int64 values with 0 at NaN, NaN mask)."""
+    """Validate counts: returns (int64 values with 0 at NaN, NaN mask, largest value)."""
     if isinstance(values, (str, bytes)):
         raise TypeError(f"`{name}` must be an array of counts, not a string ({values!r}).")
     if isinstance(values, (set, frozenset, Mapping)):
@@ -453,18 +454,19 @@ def _as_count_array(
         big = above_exact_limit(filled)
         if big.any():
             raise_above_exact_limit(name, _positions(big, index))
-        return filled.astype(np.int64), nan
-    big = above_exact_limit(arr)
-    if big.any():
-        raise_above_exact_limit(name, _positions(big, index))
+        return filled.astype(np.int64), nan, int(filled.max())
+    # two reductions decide the common case; the masks are built only to name bad rows
+    hi = int(arr.max())
+    if hi > EXACT_INTEGER_LIMIT:
+        raise_above_exact_limit(name, _positions(above_exact_limit(arr), index))
     arr = arr.astype(np.int64, copy=False)
-    neg = arr < 0
-    if neg.any():
+    if arr.min() < 0:
+        neg = arr < 0
         raise ValueError(
             f"`{name}` has negative values (e.g. {int(arr[neg][0])}) at "
             f"{_positions(neg, index)}; counts must be >= 0."
         )
-    return arr, np.zeros(arr.shape, dtype=bool)
+    return arr, np.zeros(arr.shape, dtype=bool), hi
 
 
 @dataclasses.dataclass
@@ -475,6 +477,7 @@ class _Data:
     n_nan: int
     rate_model: str = "auto"
     column: str = ""
+    max: int | None = None  # the largest count (an upper bound once NaN rows are removed)
 
 
 def _default_denominator(election: Election, column: str) -> str | None:
@@ -530,7 +533,7 @@ def _data_iv(
         raise ValueError(f"`rate_model` must be one of {RATE_MODELS} (got {rate_model!r}).")
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(f"`nan_policy` must be one of {_NAN_POLICIES} (got {nan_policy!r}).")
-    x, nan = _as_count_array(counts, "counts")
+    x, nan, hi = _as_count_array(counts, "counts")
     if nan.any() and nan_policy == "raise":
         raise ValueError(
             f"`counts` has NaN values at {_positions(nan, _index_of(counts))}; remove them "
@@ -538,7 +541,7 @@ def _data_iv(
         )
     den = None
     if denominator is not None:
-        den, dnan = _as_count_array(denominator, "denominator")
+        den, dnan, _ = _as_count_array(denominator, "denominator")
         if den.shape != x.shape:
             raise ValueError(
                 f"`denominator` must have one value per count ({x.size:,}); got {den.size:,}."
@@ -570,14 +573,15 @@ def _data_iv(
                 f"`rate` must lie in [0, 1] (bad at {_positions(bad, None)}); it is the "
                 "probability behind each count."
             )
-    keep = ~nan
-    if not keep.any():
+    n_nan = int(np.count_nonzero(nan))
+    if n_nan == x.size:
         raise ValueError("every count is NaN; nothing to test.")
-    if nan.any():
+    if n_nan:
+        keep = ~nan
         x = x[keep]
         den = den[keep] if den is not None else None
         r = r[keep] if r is not None else None
-    return _Data(x, den, r, int(nan.sum()), rate_model, name)
+    return _Data(x, den, r, n_nan, rate_model, name, hi)
 
 
 def _options_iv(
@@ -679,10 +683,16 @@ def _test(
     if spec.uses_percent:
         codes = percent_codes(x, data.denominator, spec.min_count, cap)
         obs = tally(codes, spec.k)
-    elif x.size and lut_ok(x, int(x.max())):
+    elif x.size and lut_ok(x, int(x.max()) if data.max is None else data.max):
         # one histogram of the values: the tally is its sum over each value's code (one
-        # pass over the counts instead of a code per count, a mask and a tally)
-        hist = np.bincount(x)
+        # pass over the counts instead of a code per count, a mask and a tally); when the
+        # rule excludes most counts (last two digits: below 1,000) only the rest are counted
+        kept = x
+        if spec.min_count > 1 and not check_span:
+            above = x >= spec.min_count
+            if np.count_nonzero(above) < x.size // 2:
+                kept = x[above]
+        hist = np.bincount(kept, minlength=1)
         table = spec.code(np.arange(hist.size, dtype=np.int64)).astype(np.intp)
         used = table >= 0
         obs = np.bincount(table[used], weights=hist[used], minlength=spec.k)[: spec.k]

@@ -97,6 +97,23 @@ def test_read_table_detects_separator_and_encoding(tmp_path):
         read_table(cp, encoding="klingon")
 
 
+def test_read_table_types_and_ragged_rows(tmp_path):
+    # whole numbers (with spaces, a sign or empty cells) become numbers; decimals, words
+    # and booleans stay text, as the cell-by-cell reading did
+    f = tmp_path / "t.csv"
+    f.write_text("id,reg,t,ok,name,gap\n1, 100 ,0.5,True,x,\n2,+200,0.7,False,y,7\n", encoding="utf-8")
+    t = read_table(f)
+    assert t["reg"].tolist() == [100, 200] and t["id"].dtype.kind == "i"
+    assert t["t"].tolist() == ["0.5", "0.7"] and t["ok"].tolist() == ["True", "False"]
+    assert t["gap"].isna().tolist() == [True, False] and t["gap"].iloc[1] == 7
+    # rows counted without the csv module (no quotes; LF or CRLF; blank lines skipped) and
+    # with it (quoted separators) name the same lines
+    for text in ("a,b\r\n1,2\r\n\r\n3\r\n4,5,6", 'a,b\n"1,5",2\n\n3\n4,5,6\n'):
+        f.write_text(text, encoding="utf-8")
+        with pytest.raises(CsvReadError, match=r"2 row\(s\) do not have the header's 2 fields \(line 4 has 1, line 5 has 3\)"):
+            read_table(f)
+
+
 def test_datasets_lists_address_sha256_licence(capsys):
     assert main(["datasets"]) == 0
     out = capsys.readouterr().out
