@@ -833,6 +833,8 @@ def _draw_counts(g: np.random.Generator, lay: _Layout, p: np.ndarray, group, R, 
 
 
 def _bootstrap_chunk(g: np.random.Generator, k: int, lay, null, group, R, ratio, n_nodes) -> np.ndarray:
+    global _THREADS
+    _THREADS = 1  # runs on a process pool that already uses every core
     out = np.empty(k)
     for i in range(k):  # replicates of one chunk (each a whole refit)
         B, V, W = _draw_counts(g, lay, null, group, R, ratio, fraud=False)
