@@ -73,8 +73,19 @@ def simulated_election(n: int, seed: int = 20261127) -> Election:
 
 
 def _children_cpu() -> float:
+    """CPU seconds of the live descendants (the pool's workers fork from a forkserver, so
+    RUSAGE_CHILDREN does not see them) plus those of finished children."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+        except psutil.Error:  # finished meanwhile
+            continue
+        total += times.user + times.system
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return ru.ru_utime + ru.ru_stime
+    return total + ru.ru_utime + ru.ru_stime
 
 
 def time_one(name: str, e: Election, party: str | None, n_resamples: int = 1000) -> None:
@@ -89,9 +100,8 @@ def time_one(name: str, e: Election, party: str | None, n_resamples: int = 1000)
     t0, c0, k0 = time.perf_counter(), time.process_time(), _children_cpu()
     res = spikes_test(e, party=party, n_resamples=n_resamples, rng=1)
     total, cpu = time.perf_counter() - t0, time.process_time() - c0
-    # Workers of the pool stay alive: shut it down so that their CPU time is counted.
-    shutdown_pool()
     kids = _children_cpu() - k0
+    shutdown_pool()  # the next measurement starts without a pool
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     print(f"spikes_test, {name}, {res.n:,} stations, {n_resamples:,} resamples")
     print(f"  total            {total:6.1f} s wall, {cpu:.1f} s CPU in this process, "

@@ -574,8 +574,8 @@ class _TurnoutTables:
     ``t + alpha_l``, ``N - t + beta_l``). Station ``i`` has the values ``lo[i] ..
     lo[i] + width[i] - 1`` with cumulative probabilities ``cdf[cdf_start[i] + j]`` (the
     last one exactly 1) and a guide table of ``guide_size[i]`` (a power of two) entries at
-    ``guide[guide_start[i]:]``: ``guide[j]`` is the first value whose cumulative
-    probability exceeds ``j / guide_size``. ``missing`` is the mass outside the window
+    ``guide[guide_start[i]:]``: ``guide[j]`` is the position in ``cdf`` of the
+    first value whose cumulative probability exceeds ``j / guide_size``. ``missing`` is the mass outside the window
     (left out; the table is the distribution conditioned on the window).
     """
 
@@ -702,7 +702,9 @@ def _turnout_tables(N, t, resp, mix: BetaBinomialMixture) -> _TurnoutTables:
         # guide[j] = #{k : cdf[k] <= j / M} = #{k : ceil(cdf[k] M) <= j}, exactly.
         cells = np.ceil(cdf * M).astype(np.intp) + (np.arange(S) * (M + 1))[:, None]
         hist = np.bincount(cells.ravel(), minlength=S * (M + 1)).reshape(S, M + 1)
-        guide = np.cumsum(hist, axis=1)[:, :M].astype(np.int32)
+        guide = np.cumsum(hist, axis=1)[:, :M]
+        guide += (c_off + np.arange(S) * W)[:, None]  # positions in the flat cdf
+        guide = guide.astype(np.int32 if c_off + S * W < 2**31 else np.int64)
         cdf_start[idx] = c_off + np.arange(S) * W
         guide_start[idx] = g_off + np.arange(S) * M
         guide_size[idx] = M
@@ -729,7 +731,7 @@ def _draw_turnout(rng: np.random.Generator, tab: _TurnoutTables, k: int) -> np.n
     m = tab.lo.size
     u = rng.random((m, k))
     j = (u * tab.guide_size[:, None]).astype(np.int64)  # exact: the sizes are powers of 2
-    pos = tab.guide[tab.guide_start[:, None] + j] + tab.cdf_start[:, None]
+    pos = tab.guide[tab.guide_start[:, None] + j]
     u = u.ravel()
     pos = pos.ravel()
     act = np.flatnonzero(tab.cdf[pos] <= u)
@@ -777,7 +779,7 @@ def _resample_block(
     tab = _turnout_tables(N, t, resp_t, fits[0])
     m = t.size
     raw = np.zeros((n_resamples, G))
-    counts = np.zeros((n_resamples, G), dtype=np.int64)
+    counts = np.zeros((n_resamples, G), dtype=np.int32)  # a block has < 2**31 stations
     per_batch = max(1, _MAX_ELEMENTS // m)
     for r0 in range(0, n_resamples, per_batch):  # memory batches of elections
         k = min(per_batch, n_resamples - r0)
@@ -1228,10 +1230,10 @@ def spikes_test(
                       args=((tmix, smix), n_resamples, G, float(bandwidth), kde),
                       cells=n * n_resamples, desc="spikes resampling")
     raw = parts[0][0]
-    counts = parts[0][1]
+    counts = parts[0][1].astype(np.int64)
     for r, c in parts[1:]:  # in block order: the same sums whoever computed them
-        raw = raw + r
-        counts = counts + c
+        raw += r
+        counts += c
     dens, bins = _finish_densities(raw, counts, float(bandwidth), kde)
     envelope = dens.max(axis=0)
     expected = bins.mean(axis=0)

@@ -443,3 +443,29 @@ def test_resampled_shares_follow_the_two_step_model_exactly():
     observed = counts.sum(axis=0)
     assert observed.sum() == pytest.approx(B * m * (1 - p_t[0]), rel=0.01)
     assert _chi2_pvalue(observed, exact / exact.sum()) > 1e-3
+
+
+def test_newton_m_step_reaches_the_optimum_a_general_optimiser_finds():
+    # The EM M-step (per-component Newton on log alpha, log beta) against scipy's
+    # Nelder-Mead on the same weighted log-likelihood, from a far start.
+    from scipy import optimize
+
+    from electionstats._spikes import _Counts
+
+    rng = np.random.default_rng(8)
+    n = rng.integers(20, 900, 3000)
+    k = rng.binomial(n, rng.beta(6.0, 9.0, 3000))
+    data = _Counts(k, n)
+    resp = rng.dirichlet([2.0, 2.0], size=3000).T
+    agg = data.aggregate(resp)
+    a, b = data.m_step(np.array([1.0, 50.0]), np.array([1.0, 3.0]), agg)
+    for l in range(2):
+        one = [x[l:l + 1] for x in agg]
+
+        def neg(p, one=one):
+            return -float(data.objective(np.exp(p[:1]), np.exp(p[1:]), one)[0])
+
+        ref = optimize.minimize(neg, np.log([2.0, 2.0]), method="Nelder-Mead",
+                                options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
+        assert -neg(np.log([a[l], b[l]])) >= -ref.fun - 1e-9 * abs(ref.fun)
+        np.testing.assert_allclose([a[l], b[l]], np.exp(ref.x), rtol=1e-4)
