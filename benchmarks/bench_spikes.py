@@ -14,24 +14,38 @@ data in the same run, in a subprocess, so the two can be compared side by side.
 There is no Python peer; the R package ``spikes`` resamples in an R loop (one election
 per iteration) and is not run here.
 
-Measured 2026-12-02 on the 2-core machine under heavy load from other jobs (load average
-8-9, so wall times are 2-4x the CPU times and both are inflated), russia-2011-duma,
-B = 1,000, ``rng=1``:
+Issue 12 run, 2026-12-02 ~03:45 UTC, on the 2-core machine under heavy load from the other
+helpers (load average 9-14: wall times are inflated 2-3x; the CPU times are the comparable
+numbers, themselves inflated ~10 % by cache sharing), russia-2011-duma, B = 1,000,
+``rng=1``. Single core: ``taskset -c 0`` (the package then runs serially). Before: main at
+9553a22 in a second worktree, same load, same hour.
 
-====================================  ==========================  ==========================
-                                      before (main at bef81d1)    after
-====================================  ==========================  ==========================
-spikes_test, one process              142 s wall, 67 s CPU        165 s wall, 66 s CPU
-spikes_test, default (process pool)   (no pool)                   159 s wall, same F and p
-mixture fits, both, one process       13.8 s CPU                  9.3 s CPU (same fits)
-====================================  ==========================  ==========================
+===========================================  ====================  =========================
+                                             before (9553a22)      after
+===========================================  ====================  =========================
+spikes_test, one core (``taskset -c 0``)     68.3 s CPU            42.2-44.5 s CPU
+spikes_test, default (pool, 2 workers)       (33 s wall quiet)     67 s wall under load;
+                                                                   47 s CPU, cpu/wall 0.70
+mixture fits, both, one core                 10.0-11.3 s CPU       5.8 s CPU (same fits,
+                                                                   log-lik higher by 0.02)
+F, p (Russia, United Russia)                 1.04 %, 0.001         0.98 %, 0.001
+peak memory (parent)                         0.36 GB               0.30 GB
+===========================================  ====================  =========================
 
-Under that load the wall times say little; the CPU times do. The resampling is bound by
-numpy's per-station beta and binomial draws (about 85 and 120 ns each under that load,
-four per station and replicate: 95,224 x 1,000 x 4 draws, about 44 s of the 66 s); it
-now runs in fixed chunks on every core (identical results for any number of workers) and
-the two fits run as two tasks, which on an idle 2-core machine roughly halves the wall
-time, but the CPU time of the draws stays. The 10 s target of issue 12 is not met.
+Per station and resampled election, one core under that load (ns): before, 4 draws
+(label, Beta, binomial for turnout and for support) ~540 plus densities ~75; after,
+turnout by inversion of the tabulated posterior predictive 70-110, support label 17-26,
+support Beta + binomial (numpy, exact) 230-350, binning 60, plus the tables once per
+station (~4 s for Russia, ~40 ns per station-replicate at B = 1,000).
+
+The issue's target (under 10 s wall on two cores, i.e. ~20 s CPU) is not met: the exact
+support step (its number of trials is the resampled turnout, so it cannot be tabulated
+per station) costs ~230 ns per station and replicate in numpy, ~22 s CPU for Russia
+alone. On a quiet machine the new code should take about 40 s CPU, ~21 s wall on two
+cores (the two fits run side by side first, ~3 s). At 10^6 stations and B = 1,000 the
+same floor means ~300 s CPU, far from the 15 s aimed at in the battery; reaching it needs
+a different null (for example Poisson bin counts from exact per-station bin
+probabilities), a change of method and not of speed.
 """
 
 from __future__ import annotations
