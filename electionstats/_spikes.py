@@ -574,9 +574,9 @@ class _TurnoutTables:
     ``t + alpha_l``, ``N - t + beta_l``). Station ``i`` has the values ``lo[i] ..
     lo[i] + width[i] - 1`` with cumulative probabilities ``cdf[cdf_start[i] + j]`` (the
     last one exactly 1) and a guide table of ``guide_size[i]`` (a power of two) entries at
-    ``guide[guide_start[i]:]``: ``guide[j]`` is the position in ``cdf`` of the
-    first value whose cumulative probability exceeds ``j / guide_size``. ``missing`` is the mass outside the window
-    (left out; the table is the distribution conditioned on the window).
+    ``guide[guide_start[i]:]``: ``guide[j]`` is the position in ``cdf`` of the first value
+    whose cumulative probability exceeds ``j / guide_size``. ``missing`` is the mass outside
+    the window (left out; the table is the distribution conditioned on the window).
     """
 
     lo: np.ndarray
@@ -639,9 +639,12 @@ def _mixture_pmf(N, t, resp, a, b, lo, hi):
         ratio *= common
         ratio /= D + b[l]
         pmf[:, 0] = 1.0
-        np.cumprod(ratio, axis=1, out=pmf[:, 1:])
-        pmf *= np.exp(lp0)[:, None]
-        deep = np.flatnonzero((lp0 < -600.0) & (resp[l] > 0))
+        # The running product stays below exp(-lp0): finite unless lp0 < -600, rows that
+        # are computed again in logs just below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.cumprod(ratio, axis=1, out=pmf[:, 1:])
+            pmf *= np.exp(lp0)[:, None]
+        deep = np.flatnonzero(lp0 < -600.0)
         if deep.size:  # in logs: no underflow whatever the window
             with np.errstate(divide="ignore"):
                 lr = np.log(ratio[deep])

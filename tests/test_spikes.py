@@ -469,3 +469,22 @@ def test_newton_m_step_reaches_the_optimum_a_general_optimiser_finds():
                                 options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 4000})
         assert -neg(np.log([a[l], b[l]])) >= -ref.fun - 1e-9 * abs(ref.fun)
         np.testing.assert_allclose([a[l], b[l]], np.exp(ref.x), rtol=1e-4)
+
+
+def test_turnout_tables_far_tails_stay_finite():
+    # Every station at 100 % turnout and a component far from it (responsibility 0): its
+    # running product would overflow; those rows are computed in logs (no warning, no NaN).
+    from electionstats._spikes import _draw_turnout, _responsibilities, _turnout_tables
+
+    mix = BetaBinomialMixture(alpha=np.array([2.0, 30000.0]), beta=np.array([30000.0, 0.4]),
+                              weights=np.array([0.5, 0.5]))
+    N = np.array([800, 1500, 3000])
+    resp = _responsibilities(N, N, mix)
+    tab = _turnout_tables(N, N, resp, mix)
+    assert np.isfinite(tab.cdf).all() and tab.missing.max() < 1e-9
+    for i in range(3):
+        exact = _posterior_predictive(N[i], N[i], resp[:, i], mix)
+        cdf = tab.cdf[tab.cdf_start[i]:tab.cdf_start[i] + tab.width[i]]
+        np.testing.assert_allclose(np.diff(cdf, prepend=0.0),
+                                   exact[tab.lo[i]:tab.lo[i] + tab.width[i]], atol=1e-9)
+    assert (_draw_turnout(np.random.default_rng(0), tab, 1000) <= N[:, None]).all()
