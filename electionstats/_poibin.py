@@ -204,6 +204,7 @@ def binomial_binned(
     n_bins: int,
     weights: np.ndarray | None = None,
     *,
+    weights_sq: np.ndarray | None = None,
     log_tail: float = 23.0,
     max_cells: int = 2**20,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -211,7 +212,9 @@ def binomial_binned(
 
     ``bin_of(m, n)`` gives the bin of count ``m`` out of ``n`` (non-decreasing in ``m``).
     Bin ``b`` holds ``sum_i w_i 1{X_i in b}``: its mean is ``sum_i w_i P_ib`` and its
-    variance ``sum_i w_i**2 P_ib (1 - P_ib)``, from the exact binomial probabilities of
+    variance ``sum_i w_i**2 P_ib (1 - P_ib)`` (``weights_sq`` replaces ``w_i**2``: a row
+    standing for several stations with the same ``n`` and ``p`` carries their summed
+    weights and summed squared weights), from the exact binomial probabilities of
     every lattice point within the Bernstein half-width of ``log_tail`` (the default
     leaves out less than ``2e-10`` of each station's probability).
 
@@ -225,6 +228,7 @@ def binomial_binned(
     n = np.asarray(n, dtype=np.int64)
     p = np.asarray(p, dtype=float)
     w = np.ones(n.size) if weights is None else np.asarray(weights, dtype=float)
+    w2 = w * w if weights_sq is None else np.asarray(weights_sq, dtype=float)
     half = bernstein_halfwidth(n, p, log_tail)
     lo = np.maximum(0, np.ceil(n * p - half)).astype(np.int64)
     hi = np.minimum(n, np.floor(n * p + half)).astype(np.int64)
@@ -253,9 +257,9 @@ def binomial_binned(
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         pib = np.add.reduceat(pm, starts)
         bins = b[starts]
-        wr = w[sl][r[starts]]
-        mean += np.bincount(bins, weights=wr * pib, minlength=n_bins)
-        var += np.bincount(bins, weights=wr * wr * pib * (1 - pib), minlength=n_bins)
+        rs = r[starts]
+        mean += np.bincount(bins, weights=w[sl][rs] * pib, minlength=n_bins)
+        var += np.bincount(bins, weights=w2[sl][rs] * pib * (1 - pib), minlength=n_bins)
     return mean, var
 
 
