@@ -1559,11 +1559,39 @@ class _Cells:
             out.update({k: np.add.reduceat(self.values[k], gpos) for k in "TR"})
             out["S"] = np.diff(np.r_[self.starts, self.n]).astype(float)
             return out
-        out = {k: np.add.reduceat(mult * self.values[k], self.starts, axis=1) for k in "WO"}
-        out.update({k: np.add.reduceat(mult * self.values[k], gpos, axis=1) for k in "TR"})
-        if stations:
-            out["S"] = np.add.reduceat(mult, self.starts, axis=1)
-        return out
+        # every sum of a replicate at once: one sparse product over its stations' counts
+        # (stations in cell order, so each sum adds a contiguous run, as reduceat does)
+        ops = self._sum_operator(stations)
+        res = (ops @ mult.T).T
+        c, g = self.starts.size, self.n_groups
+        bounds = np.cumsum([0, c, c, g, g, c if stations else 0])
+        keys = "WOTRS" if stations else "WOTR"
+        return {k: res[:, bounds[j]:bounds[j + 1]] for j, k in enumerate(keys)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the sum operators are rebuilt where used (cheaper than sending them to workers)
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_ops")}
+
+    def _sum_operator(self, stations: bool) -> Any:
+        """Sparse (sums x stations) matrix of the values of ``W``, ``O`` per cell, ``T``,
+        ``R`` per group (and 1 per cell for ``S``)."""
+        key = f"_ops_{'stations' if stations else 'votes'}"
+        if key not in self.__dict__:
+            from scipy import sparse
+
+            cell = np.repeat(np.arange(self.starts.size), np.diff(np.r_[self.starts, self.n]))
+            group = self.group[cell]
+            c, g = self.starts.size, self.n_groups
+            rows = [cell, c + cell, 2 * c + group, 2 * c + g + group]
+            vals = [self.values[k] for k in "WOTR"]
+            if stations:
+                rows.append(2 * c + 2 * g + cell)
+                vals.append(np.ones(self.n))
+            cols = np.tile(np.arange(self.n), len(rows))
+            shape = (2 * c + 2 * g + (c if stations else 0), self.n)
+            setattr(self, key, sparse.csr_matrix(
+                (np.concatenate(vals), (np.concatenate(rows), cols)), shape=shape))
+        return getattr(self, key)
 
     def group_sum(self, x: np.ndarray) -> np.ndarray:
         return np.add.reduceat(x, self.gstart, axis=-1)
