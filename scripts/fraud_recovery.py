@@ -5,6 +5,7 @@ Usage::
     python scripts/fraud_recovery.py recovery [N_REPLICATES] [N_STATIONS] [WORKERS]
     python scripts/fraud_recovery.py size [N_REPLICATES] [N_STATIONS] [WORKERS]
     python scripts/fraud_recovery.py bootsize [N_ELECTIONS] [N_STATIONS]  # bootstrap p-value, 19 refits
+    python scripts/fraud_recovery.py summarise [N_REPLICATES] [N_STATIONS] [WORKERS]  # markdown from the CSVs
     python scripts/fraud_recovery.py real [NAMES] [--by]  # Russia 2011, 2012, Poland 2020 r1
 
 ``recovery`` fits elections simulated with f_i in {0, 0.1, 0.3}, f_e in {0, 0.02, 0.05},
@@ -73,7 +74,11 @@ def _commit() -> str:
         return "unknown"
 
 
-COMMIT = _commit()
+COMMIT = os.environ.get("FRAUD_CODE_COMMIT") or _commit()
+
+
+def _wall(wall: float) -> str:
+    return f"Wall {wall:,.0f} s" if np.isfinite(wall) else "Wall time in the run's log"
 
 
 def _russia_sizes(n_stations: int, seed: int) -> np.ndarray:
@@ -132,9 +137,12 @@ def _run(jobs: list[tuple], workers: int, csv: pathlib.Path, report) -> pd.DataF
 
 
 def _recovery_md(df: pd.DataFrame, wall: float, *, finished: bool, n_rep: int, n_stations: int, workers: int) -> None:
+    df = df.assign(width_f_i=df["f_i_high"] - df["f_i_low"], width_f_e=df["f_e_high"] - df["f_e_low"])
     out = df.groupby(["f_i", "f_e", "alpha"]).agg(
         replicates=("cover_f_i", "size"), cover_f_i=("cover_f_i", "mean"), cover_f_e=("cover_f_e", "mean"),
-        mean_f_i=("f_i_hat", "mean"), mean_f_e=("f_e_hat", "mean"), reject_5pct=("pvalue", lambda p: (p < 0.05).mean()))
+        mean_f_i=("f_i_hat", "mean"), median_width_f_i=("width_f_i", "median"),
+        vacuous_f_i=("width_f_i", lambda w: (w > 0.9).mean()), mean_f_e=("f_e_hat", "mean"),
+        median_width_f_e=("width_f_e", "median"), reject_5pct=("pvalue", lambda p: (p < 0.05).mean()))
     ok = (out["cover_f_i"] >= 0.8) & (out["cover_f_e"] >= 0.8)
     text = [
         "# Parameter recovery of the Klimek fraud-model fit",
@@ -143,12 +151,14 @@ def _recovery_md(df: pd.DataFrame, wall: float, *, finished: bool, n_rep: int, n
         + f": {len(df)} fits of {n_stations:,} stations, {out['replicates'].min()}-{out['replicates'].max()} "
         f"replicates per setting (asked for: {n_rep}; issue 10's target: 50), theta = 0.1, the simulator's "
         f"default clean part (beta spreads, binomial noise, 2 % invalid ballots, log-normal station sizes). "
-        f"Wall {wall:,.0f} s on {workers} process(es) at nice 19; CPU per fit {df['cpu_s'].median():.1f} s "
+        f"{_wall(wall)} on {workers} process(es) at nice 19; CPU per fit {df['cpu_s'].median():.1f} s "
         "median (measured under load: other jobs shared the 2 cores).",
         f"Command: `python scripts/fraud_recovery.py recovery {n_rep} {n_stations} {workers}` (code at {COMMIT}).",
         "",
         "Coverage is the share of replicates whose 90 % interval contains the true value; with r "
-        "replicates its Monte Carlo standard error at 90 % is about 0.3 / sqrt(r).",
+        "replicates its Monte Carlo standard error at 90 % is about 0.3 / sqrt(r). `vacuous_f_i` is the "
+        "share of replicates whose interval of f_i is wider than 0.9 (the data say nothing about f_i: "
+        "such an interval covers trivially).",
         f"Settings with both coverages at least 80 %: {int(ok.sum())} of {len(out)}.",
         "",
         _md(out),
@@ -187,7 +197,7 @@ def _size_md(df: pd.DataFrame, wall: float, *, finished: bool, n_rep: int, n_sta
         + f": {len(df)} clean elections of {n_stations:,} stations (asked for: {n_rep} per clean shape; target: "
         "rejection at 5 % in 3.5-6.5 %, which needs a few hundred elections to measure). p-values from the "
         "fit's default reference distribution. "
-        f"Wall {wall:,.0f} s on {workers} process(es) at nice 19 (under load).",
+        f"{_wall(wall)} on {workers} process(es) at nice 19 (under load).",
         f"Command: `python scripts/fraud_recovery.py size {n_rep} {n_stations} {workers}` (code at {COMMIT}).",
         "",
         "`lr_zero` is the share of elections whose likelihood ratio is 0 (the fit found no fraud at all).",
@@ -299,9 +309,18 @@ def real(names: list[str], with_regions: bool) -> None:
                                             + _md(pub, index=False) + "\n")
 
 
+def summarise(n_rep: int, n_stations: int, workers: int) -> None:
+    """Rewrite the markdown summaries from the CSVs of a (possibly stopped) run."""
+    for name, func in (("fraud_recovery", _recovery_md), ("fraud_size", _size_md)):
+        path = OUT / f"{name}.csv"
+        if path.exists():
+            df = pd.read_csv(path)
+            func(df, float("nan"), finished=False, n_rep=n_rep, n_stations=n_stations, workers=workers)
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "recovery"
     nums = [int(a) for a in sys.argv[2:] if a.isdigit()]
     reps, n, workers = (nums + [50, 10_000, 2][len(nums):])[:3]
     {"recovery": lambda: recovery(reps, n, workers), "size": lambda: size(reps, n, workers),
-     "bootsize": lambda: bootsize(reps, n, workers), "real": lambda: real([a for a in sys.argv[2:] if not a.startswith("--")], "--by" in sys.argv)}[what]()
+     "bootsize": lambda: bootsize(reps, n, workers), "summarise": lambda: summarise(reps, n, workers), "real": lambda: real([a for a in sys.argv[2:] if not a.startswith("--")], "--by" in sys.argv)}[what]()
