@@ -41,7 +41,7 @@ def plot_fraud_fit(result: Any, *, ax: Any = None, bins: int = 100, cmap: str = 
     >>> fit = es.fit_fraud_model(sim.election, rng=1)
     >>> left, right = fit.plot()
     >>> left.get_xlabel()
-    'Turnout, valid / registered (%)'
+    'Turnout, valid / (registered - invalid) (%)'
     """
     from matplotlib.colors import LogNorm
 
