@@ -7,8 +7,8 @@ generator spawned from the caller's seed (:meth:`numpy.random.SeedSequence.spawn
 chunks then run
 
 * serially in this process (``workers=1``, or a job too small to be worth a pool),
-* on a process pool and in this process (default: every core, this process counting as
-  one; one pool per process, created on first use, reused, shut down at exit;
+* on a process pool (default: every core; this process helps while the pool starts; one
+  pool per process, created on first use, reused, shut down at exit;
   ``forkserver`` start method where available, else ``spawn``, so it is safe in
   processes that run threads), or
 * on a ``dask.distributed.Client`` (``client.map`` and ``client.gather``; ``dask`` is an
@@ -249,37 +249,41 @@ def _run_here(func, seed, payload, args) -> Any:
 def _helped_pool_run(pool, func, seeds, payloads, weights, args, todo, out, bar,
                      cap) -> None:
     """Fill ``out[i]`` for the tasks ``todo`` (largest first): ``cap`` of them at a time on
-    ``pool`` (largest first), the rest in this process (smallest first), the pool topped
-    up between this process's tasks. Tasks done are removed from ``todo`` (so a retry
-    after a broken pool skips them)."""
+    ``pool`` (largest first, topped up as they finish); until the pool returns its first
+    result (while it starts), this process runs tasks too, smallest first. Tasks done
+    are removed from ``todo`` (so a retry after a broken pool skips them)."""
     queue = list(todo)
     inflight: dict[Any, int] = {}
+    started = False
 
     def top_up() -> None:
         while queue and len(inflight) < cap:
             i = queue.pop(0)
             inflight[pool.submit(_run_chunk, func, seeds[i], payloads[i], args)] = i
 
-    def collect(block: bool) -> None:
+    def collect(block: bool) -> bool:
         if block:
             wait(inflight, return_when=FIRST_COMPLETED)
-        for fut in [f for f in inflight if f.done()]:
+        done = [f for f in inflight if f.done()]
+        for fut in done:
             i = inflight.pop(fut)
             out[i] = fut.result()
             todo.remove(i)
             bar.update(weights[i])
+        return bool(done)
 
     try:
         top_up()
-        while queue:
+        while queue and not started:
             i = queue.pop()
             out[i] = _run_here(func, seeds[i], payloads[i], args)
             todo.remove(i)
             bar.update(weights[i])
-            collect(False)
+            started = collect(False)
             top_up()
         while inflight:
             collect(True)
+            top_up()
     except BaseException:
         for fut in inflight:  # a task failed (here or there): drop the rest
             fut.cancel()
@@ -287,21 +291,22 @@ def _helped_pool_run(pool, func, seeds, payloads, weights, args, todo, out, bar,
 
 
 def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
-    """Run the tasks on ``workers`` processes: this one and ``workers - 1`` of the pool.
+    """Run the tasks on a pool of ``workers`` processes, this process helping while it starts.
 
-    The pool takes the tasks largest first, this process the smallest first, so a pool
-    that is still starting (its server imports the package, 1-3 s) costs no wall time and
-    the last, small tasks fill the gaps. Every task keeps its own generator, so the
-    results are the same whoever runs it.
+    The pool takes the tasks largest first; until its first result (its server imports
+    the package, 1-3 s), this process runs the smallest ones, so a starting pool costs
+    no wall time; then it only feeds the pool (a third busy process on the cores, with
+    its BLAS threads, was measured to cost more than it gave: 25.6 s against 14.6 s wall
+    for basic_forensics by region on two cores, under load). Every task keeps its own
+    generator, so the results are the same whoever runs it.
     """
     _check_picklable(func)
     out: list[Any] = [None] * len(payloads)
     todo = sorted(range(len(payloads)), key=lambda i: -weights[i])  # stable: ties in order
     for attempt in (1, 2):
         try:
-            helpers = max(1, workers - 1)
-            _helped_pool_run(_get_pool(helpers), func, seeds, payloads, weights, args, todo,
-                             out, bar, helpers)
+            _helped_pool_run(_get_pool(workers), func, seeds, payloads, weights, args, todo,
+                             out, bar, workers)
             return out
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool once, then give up.
