@@ -1607,6 +1607,15 @@ def _take(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return np.take_along_axis(a, idx, axis=-1)
 
 
+#: A local maximum of the votes-per-bin curve is a candidate clean peak only if it reaches
+#: this share of the curve's highest bin below the official turnout. Without it, when the
+#: curve still rises at the official turnout (a clean election: the votes curve peaks above
+#: the stations' mean turnout), a bump of a few stations deep in the left tail became the
+#: clean peak: on a clean simulated election of 100,000 stations, 29.5 % turnout and
+#: -3.6 million anomalous votes.
+PEAK_MIN_HEIGHT = 0.5
+
+
 def _shpilkin_cells(
     cells: _Cells, sums: dict[str, np.ndarray], peak: str | float, ratio: str
 ) -> dict[str, np.ndarray]:
@@ -1614,8 +1623,9 @@ def _shpilkin_cells(
 
     The clean peak of a group is the highest local maximum of the chosen curve (higher
     than the bin to its left, at least as high as the one to its right; an empty bin
-    counts 0) among the bins below the group's official turnout, else the highest of those
-    bins; ties go to the lowest turnout. A group without a defined clean ratio (no bin
+    counts 0) among the bins below the group's official turnout that reaches
+    ``PEAK_MIN_HEIGHT`` of the highest of those bins, else the highest of those bins; ties
+    go to the lowest turnout. A group without a defined clean ratio (no bin
     below its official turnout, no other-party votes at the peak) gets NaN.
     """
     W, O, reg = sums["W"], sums["O"], sums["R"]
@@ -1629,8 +1639,11 @@ def _shpilkin_cells(
             left = np.where(cells.has_left, np.concatenate([zero, curve[..., :-1]], -1), 0.0)
             right = np.where(cells.has_right, np.concatenate([curve[..., 1:], zero], -1), 0.0)
             is_peak = allowed & (curve > left) & (curve >= right) & (curve > 0)
-            best, best_value = cells.first_max(np.where(is_peak, curve, -np.inf))
             fall, fall_value = cells.first_max(np.where(allowed, curve, -np.inf))
+            # a bump in the tail is not the clean peak: a local maximum must reach a share of
+            # the highest bin below the official turnout
+            is_peak &= curve >= PEAK_MIN_HEIGHT * fall_value[..., cells.group]
+            best, best_value = cells.first_max(np.where(is_peak, curve, -np.inf))
             has_peak = best_value > -np.inf
             b0 = np.where(has_peak, best, fall)
             defined = has_peak | (fall_value > -np.inf)
@@ -1823,7 +1836,13 @@ def excess_votes(
     Notes
     -----
     Turnout bins are ``[a, a + bin_width)`` (the last one includes 100 %), assigned with
-    integer arithmetic; the clean turnout is the centre of the peak bin. Bins below
+    integer arithmetic; the clean turnout is the centre of the peak bin. The peak is the
+    highest local maximum of the curve below the official turnout that reaches half the
+    curve's highest bin there, else that highest bin. The toolkit takes the highest local
+    maximum whatever its height; in a clean election the leader's votes per bin often
+    still rise at the official turnout, and a few stations in the far left tail then
+    became the "clean" peak (a clean simulated election of 100,000 stations: 29.5 %
+    turnout and -3.6 million anomalous votes; now 59.5 % and -1,125). Bins below
     the peak contribute nothing; bins above it contribute ``W - r O`` with its sign, so
     the estimate can be negative. Stations with zero registered voters, turnout above
     100 % or party votes above the base are excluded and reported. So are the stations

@@ -501,6 +501,37 @@ class TestExcessVotes:
         assert r.clean_share == pytest.approx(0.4)
         assert r.official_turnout == pytest.approx(0.55)
 
+    def test_a_bump_in_the_tail_is_not_the_clean_peak(self):
+        # 30 stations of 1,000 voters at 56 % to 65 % turnout (1, 2, 3, 4, 5, 5, 4, 3, 2, 1
+        # stations per bin), A and B half each, and one at 30 % (A 30, B 270). Official
+        # turnout 18,450 / 31,000 = 0.5952: the bins below it end at 59 % (A 1,180), still
+        # rising (the 60 % bin has 1,500). The 30 % station is a local maximum of 30 votes,
+        # 2.5 % of the 59 % bin: not the clean peak. The peak is the 59 % bin (centre
+        # 0.595), its ratio A/B = 1 holds in every bin above: nothing is anomalous. (Taking
+        # the tail bump, ratio 1/9, would call most of A's votes anomalous.)
+        per_bin = [1, 2, 3, 4, 5, 5, 4, 3, 2, 1]
+        issued = [300] + [560 + 10 * b for b, k in enumerate(per_bin) for _ in range(k)]
+        df = pd.DataFrame({"id": range(len(issued)), "region": 0, "reg": 1000,
+                           "issued": issued, "inv": 0})
+        df["A"] = df["issued"] // 2
+        df.loc[0, "A"] = 30
+        df["B"] = df["issued"] - df["A"]
+        df["found"] = df["issued"]
+        r = dist.excess_votes(make_election(df), party="A", n_resamples=0)
+        assert r.official_turnout == pytest.approx(18_450 / 31_000)
+        assert r.clean_turnout == pytest.approx(0.595)
+        assert r.anomalous_votes == pytest.approx(0.0)
+
+    def test_clean_simulated_election_has_its_peak_near_the_mode(self):
+        # 100,000 clean stations: the leader's votes per bin still rise at the official
+        # turnout (about 60 %); the clean peak is the bin just below it and the anomaly is
+        # a small share of the leader's votes (the earlier rule took a tail bump at 29.5 %
+        # and reported -3.6 million).
+        e = es.simulate_election(100_000, rng=1).election
+        r = dist.excess_votes(e, n_resamples=0)
+        assert 0.55 < r.clean_turnout < r.official_turnout
+        assert abs(r.anomalous_votes) < 0.005 * e.counts(e.resolve_party()).sum()
+
     def test_region_with_undefined_ratio_is_reported_not_nan(self):
         # Region 0 is the hand-computed election above (anomaly 600). Region 1 is
         # uncontested (B = 0 everywhere): its clean ratio A/B is undefined. It used to turn
