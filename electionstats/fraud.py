@@ -1003,7 +1003,9 @@ def fit_fraud_model(
     clean spreads, which the logit-normal mixture only approximates, such weak fraud can
     score below none. ``f_i`` and ``theta`` also trade off (many stations stuffed a
     little look like a few stuffed more). ``f_e`` is much better determined. Coverage of
-    the intervals on simulated elections: ``scripts/results/fraud_recovery.md``.
+    the intervals on simulated elections of 10,000 stations (5-6 replicates per setting,
+    not 50): ``f_e`` covered in 97 of 101 fits, ``f_i`` in 92 of 101, but often with an
+    interval of nearly [0, 1]; ``scripts/results/fraud_recovery.md``.
 
     Three faults found while checking identification were fixed in this version: the
     extreme-fraud density carried a spurious factor ``t``; invalid ballots biased
@@ -1020,8 +1022,12 @@ def fit_fraud_model(
     in most clean elections. The default reference ``0.5 chi2(1) + 0.5 chi2(2)`` is
     therefore conservative; ``n_resamples`` gives a parametric-bootstrap Monte Carlo test
     from the fitted clean model, whose size is at most nominal when the clean model is
-    right (with ``n_resamples = 19`` its p-values are multiples of 0.05). Measured sizes:
-    ``scripts/results/fraud_size.md`` and ``fraud_size_bootstrap.md``.
+    right (with ``n_resamples = 19`` its p-values are multiples of 0.05). Measured on
+    simulated clean elections of 10,000 stations over six clean shapes, the default
+    rejected 0 of 238 at 5 % (the statistic was 0 in 63 % of them, its 95 % quantile
+    0.31): **the default p-value is not calibrated; it is conservative**. The bootstrap
+    rejected 2 of 14 clean elections of 1,000 stations, too few to call it calibrated.
+    Details: ``scripts/results/fraud_size.md`` and ``fraud_size_bootstrap.md``.
 
     Stations with no registered voters or no valid votes, or with more ballots than
     registered voters, more valid votes than ballots or more leader votes than valid
