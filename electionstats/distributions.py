@@ -1146,10 +1146,14 @@ def _window_task(_rng: np.random.Generator, item: tuple[np.ndarray, np.ndarray],
 def _unique_pairs(n: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                             np.ndarray]:
     """The distinct (denominator, count) pairs and each station's pair."""
-    pairs, inverse = np.unique(n.astype(np.int64) * (int(count.max(initial=0)) + 1) + count,
+    base = int(count.max(initial=0)) + 1
+    if int(n.max(initial=0)) < (2**62) // base:  # one int64 key per pair, no overflow
+        _, inverse = np.unique(n.astype(np.int64) * base + count.astype(np.int64),
                                return_inverse=True)
+    else:  # counts too large for a combined key: compare the pairs themselves
+        _, inverse = np.unique(np.stack([n, count], axis=1), axis=0, return_inverse=True)
     inverse = inverse.ravel()
-    first = np.zeros(pairs.size, dtype=np.int64)
+    first = np.zeros(int(inverse.max(initial=-1)) + 1, dtype=np.int64)
     first[inverse] = np.arange(n.size)  # a station of each pair
     return n[first], count[first], inverse
 

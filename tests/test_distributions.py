@@ -957,3 +957,15 @@ class TestResultFamily:
         b = dist.excess_votes(clean, n_resamples=20, rng=4)
         assert a == b
         assert dist.fingerprint(clean) == dist.fingerprint(clean)
+
+
+def test_unique_pairs_of_counts_too_large_for_one_key():
+    # 2**40 * (2**30 + 1) overflows an int64 key: the pairs are compared as pairs
+    from electionstats.distributions import _unique_pairs
+
+    n = np.array([10, 10, 20, 2**40, 2**40, 2**40])
+    c = np.array([3, 3, 3, 2**30, 2**30, 2**30 - 1])
+    nu, cu, inverse = _unique_pairs(n, c)
+    assert nu[inverse].tolist() == n.tolist()
+    assert cu[inverse].tolist() == c.tolist()
+    assert len(nu) == 4
