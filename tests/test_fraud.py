@@ -239,7 +239,44 @@ def test_russia_2011_fraud_shares(load_dataset):
 def test_poland_2020_r1_has_no_fraud_shares(load_dataset):
     fit = es.fit_fraud_model(_every(load_dataset("poland-2020-president-r1"), 3), rng=1)
     assert fit.party == "Duda"
-    # full data: f_i 0, f_e 0.00014 (four stations of 27,221; likelihood ratio 7.3,
-    # p = 0.016): no incremental fraud, and extreme only in a handful of special stations
+    # full data: f_i 0, f_e 0.00018 (about 5 stations of 27,220; likelihood ratio 14.3,
+    # p = 0.0005): no incremental fraud, and extreme only in a handful of special stations
     assert fit.f_i < 0.01
     assert fit.f_e < 0.001
+
+
+def test_poland_2020_r1_extreme_stations_are_care_homes_and_ordinary_stations_clean(load_dataset):
+    """Poland 2020 is the clean control (the data set's README). On every station the model's
+    extreme class holds about 5 stations, and they are care homes and hospitals, whose voters
+    are registered on the day (turnout near 100 % and block votes are legitimate there). On
+    the ordinary stations ('stały') the fit finds no fraud at all."""
+    e = load_dataset("poland-2020-president-r1")
+    with pytest.warns(DataQualityWarning, match="5 stations left out of the fraud model"):
+        fit = es.fit_fraud_model(e, rng=1)
+    kind = e.data.loc[fit.posterior.index, "station_type"]
+    expected = fit.posterior["extreme"].groupby(kind).sum()
+    # measured: 4.7 in all, care homes 4.5, hospitals 0.18, ordinary stations 0.0003
+    assert 2 < expected.sum() < 10
+    assert expected[["dom pomocy społecznej", "zakład leczniczy"]].sum() > 0.9 * expected.sum()
+    assert expected["stały"] < 0.05
+    ordinary = e.subset((e.data["station_type"] == "stały").to_numpy(), reason="special station")
+    with pytest.warns(DataQualityWarning, match="1 stations left out of the fraud model"):
+        clean = es.fit_fraud_model(ordinary, rng=1)
+    # measured: f_i = f_e = 0, likelihood ratio 0.004, p = 0.97
+    assert clean.f_i < 1e-3 and clean.f_e < 1e-4
+    assert clean.pvalue > 0.5
+
+
+def test_fit_at_the_corner_with_no_clean_class_gets_intervals():
+    """The fit can end with f_i + f_e next to 1 (incremental fraud with a small scale takes
+    the place of the clean class, the model's weak spot). The observed information's
+    forward step in f_i or f_e then left the parameter space (no clean class: the
+    likelihood is undefined) and the fit crashed with a TypeError; the step now goes back.
+    Found by the recovery study (setting f_i 0.3, f_e 0.05, alpha 1, replicate seed 16001)."""
+    sim = es.simulate_election(10_000, fraud=es.KlimekFraud(0.3, 0.05, alpha=1.0, theta=0.1), rng=16001)
+    fit = es.fit_fraud_model(sim.election, rng=16002)
+    est = fit.estimates
+    assert fit.f_i + fit.f_e > 0.99  # this election does reach the corner
+    assert est.loc["f_e", "low"] <= 0.05 <= est.loc["f_e", "high"]  # measured 0.0473-0.0547
+    assert (est.loc[["f_i", "f_e"], "low"] <= est.loc[["f_i", "f_e"], "estimate"]).all()
+    assert (est.loc[["f_i", "f_e"], "estimate"] <= est.loc[["f_i", "f_e"], "high"]).all()
