@@ -35,6 +35,7 @@ from ._warnings import (
     DataQualityWarning,
     DigitRangeWarning,
     ElectionStatsWarning,
+    ModelFitWarning,
     SmallSampleWarning,
 )
 from .allocation import AllocationResult, allocate, get_rules
@@ -106,6 +107,7 @@ __all__ = [
     "IntegerPercentageResult",
     "Interval",
     "KlimekFraud",
+    "ModelFitWarning",
     "Result",
     "RoundingFraud",
     "Scenario",

@@ -34,3 +34,8 @@ class SmallSampleWarning(ElectionStatsWarning):
 
 class DigitRangeWarning(ElectionStatsWarning):
     """Counts span too narrow a range of magnitudes for a leading-digit (Benford) test."""
+
+
+class ModelFitWarning(ElectionStatsWarning):
+    """A fitted model ended at a degenerate point: some of its estimates are not
+    determined by the data (the warning says which, and why)."""

@@ -42,7 +42,7 @@ from ._args import check_confidence_level, check_n_resamples, check_rng
 from ._citations import register
 from ._parallel import default_workers, map_chunks
 from ._results import TableResult
-from ._warnings import DataQualityWarning, SmallSampleWarning
+from ._warnings import DataQualityWarning, ModelFitWarning, SmallSampleWarning
 from .election import Election
 from .simulate import KlimekFraud, simulate_election
 
@@ -889,6 +889,29 @@ def _station_rates(election: Election, party: str | None, turnout: str | None, *
     return party, turnout, R, B, V, W, bad, reasons
 
 
+#: A fit that leaves less than this share of stations clean has lost its clean class.
+_MIN_CLEAN = 0.01
+
+
+def _warn_no_clean_class(table: pd.DataFrame) -> None:
+    """Warn when the fit leaves (almost) no station clean: incremental fraud of small
+    size then stands in for the clean class, and the data do not determine f_i."""
+    f_i, f_e = table.loc["f_i", "estimate"], table.loc["f_e", "estimate"]
+    if 1 - f_i - f_e >= _MIN_CLEAN:
+        return
+    low, high = table.loc["f_i", ["low", "high"]]
+    warnings.warn(
+        f"the fit leaves {1 - f_i - f_e:.2%} of the stations clean and puts {f_i:.1%} in the "
+        f"incremental-fraud class: incremental fraud of small size (scale "
+        f"{table.loc['theta', 'estimate']:.2f}) has taken the place of the clean class, so these "
+        f"data do not say how many stations had incremental fraud (its interval is {low:.0%} to "
+        f"{high:.0%}); the extreme-fraud share is still estimated, and the no-fraud test still "
+        "applies.",
+        ModelFitWarning,
+        stacklevel=3,
+    )
+
+
 def _warn_excluded(bad: np.ndarray, reasons: np.ndarray, what: str) -> None:
     if bad.any():
         counts = pd.Series(reasons[bad]).value_counts()
@@ -1005,7 +1028,11 @@ def fit_fraud_model(
     an interval that misses 0.3 are expected often; with the simulator's beta-shaped
     clean spreads, which the logit-normal mixture only approximates, such weak fraud can
     score below none. ``f_i`` and ``theta`` also trade off (many stations stuffed a
-    little look like a few stuffed more). ``f_e`` is much better determined. Coverage of
+    little look like a few stuffed more). At the far end of that trade-off the fit can
+    leave no station clean (``f_i + f_e`` next to 1: incremental fraud of small scale
+    stands in for the clean class, as on Russia 2012's stations); a
+    :class:`~electionstats.warnings.ModelFitWarning` then says that ``f_i`` is not
+    determined. ``f_e`` is much better determined. Coverage of
     the intervals on simulated elections of 10,000 stations (5-6 replicates per setting,
     not 50): ``f_e`` covered in 97 of 101 fits, ``f_i`` in 92 of 101, but often with an
     interval of nearly [0, 1]; ``scripts/results/fraud_recovery.md``.
@@ -1121,6 +1148,7 @@ def fit_fraud_model(
         pmethod = "likelihood ratio, 50:50 mixture of chi-square with 1 and 2 degrees of freedom"
     table = pd.concat([_fraud_intervals(d, lay, fit["full"], level), _clean_rows(d, lay, fit["full"])])
     table.index.name = "parameter"
+    _warn_no_clean_class(table)
     table["description"] = [_DESCRIPTIONS[k] for k in table.index]
     _, _, _, dens = _evaluate(d, lay, fit["full"], grad=False)
     par = lay.unpack(fit["full"])

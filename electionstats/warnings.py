@@ -7,6 +7,7 @@ from ._warnings import (
     DataQualityWarning,
     DigitRangeWarning,
     ElectionStatsWarning,
+    ModelFitWarning,
     SmallSampleWarning,
 )
 
@@ -14,5 +15,6 @@ __all__ = [
     "DataQualityWarning",
     "DigitRangeWarning",
     "ElectionStatsWarning",
+    "ModelFitWarning",
     "SmallSampleWarning",
 ]
