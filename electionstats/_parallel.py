@@ -30,6 +30,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -269,37 +270,37 @@ def _run_here(func, seed, payload, args) -> Any:
 
 
 def _helped_pool_run(pool, func, seeds, payloads, weights, args, todo, out, bar,
-                     cap) -> None:
+                     cap, done: set[int]) -> None:
     """Fill ``out[i]`` for the tasks ``todo`` (largest first): ``cap`` of them at a time on
     ``pool`` (largest first, topped up as they finish); until the pool returns its first
     result (while it starts), this process runs tasks too, smallest first. Tasks done
-    are removed from ``todo`` (so a retry after a broken pool skips them)."""
-    queue = list(todo)
+    are added to ``done`` (so a retry after a broken pool skips them)."""
+    queue = deque(todo)
     inflight: dict[Any, int] = {}
     started = False
 
     def top_up() -> None:
         while queue and len(inflight) < cap:
-            i = queue.pop(0)
+            i = queue.popleft()
             inflight[pool.submit(_run_chunk, func, seeds[i], payloads[i], args)] = i
 
     def collect(block: bool) -> bool:
         if block:
             wait(inflight, return_when=FIRST_COMPLETED)
-        done = [f for f in inflight if f.done()]
-        for fut in done:
+        finished = [f for f in inflight if f.done()]
+        for fut in finished:
             i = inflight.pop(fut)
             out[i] = fut.result()
-            todo.remove(i)
+            done.add(i)
             bar.update(weights[i])
-        return bool(done)
+        return bool(finished)
 
     try:
         top_up()
         while queue and not started:
             i = queue.pop()
             out[i] = _run_here(func, seeds[i], payloads[i], args)
-            todo.remove(i)
+            done.add(i)
             bar.update(weights[i])
             started = collect(False)
             top_up()
@@ -317,18 +318,20 @@ def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
 
     The pool takes the tasks largest first; until its first result (its server imports
     the package, 1-3 s), this process runs the smallest ones, so a starting pool costs
-    no wall time; then it only feeds the pool (a third busy process on the cores, with
-    its BLAS threads, was measured to cost more than it gave: 25.6 s against 14.6 s wall
-    for basic_forensics by region on two cores, under load). Every task keeps its own
-    generator, so the results are the same whoever runs it.
+    no wall time; then it only feeds the pool (a third busy process on two cores was
+    measured to cost more than it gave: 25.6 s against 14.6 s wall for basic_forensics by
+    region, under load, before tasks were held to one BLAS thread each). Every task keeps
+    its own generator, so the results are the same whoever runs it.
     """
     _check_picklable(func)
     out: list[Any] = [None] * len(payloads)
     todo = sorted(range(len(payloads)), key=lambda i: -weights[i])  # stable: ties in order
+    done: set[int] = set()
     for attempt in (1, 2):
+        todo = [i for i in todo if i not in done]
         try:
             _helped_pool_run(_get_pool(workers), func, seeds, payloads, weights, args, todo,
-                             out, bar, workers)
+                             out, bar, workers, done)
             return out
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start a fresh pool once, then give up.
@@ -336,7 +339,7 @@ def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
             if attempt == 2:
                 raise
             bar.reset()
-            bar.update(sum(weights) - sum(weights[i] for i in todo))
+            bar.update(sum(weights[i] for i in done))
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -182,3 +182,24 @@ def test_this_process_helps_the_pool():
     pids = {o[0][0] for o in out}
     assert os.getpid() in pids
     assert pids <= {os.getpid()} | {p.pid for p in _parallel._POOL._processes.values()}
+
+
+def die_once(g, k, marker, parent):
+    """A chunk whose first run in a pool worker kills that worker (as an out-of-memory kill
+    would); run again, or in the parent process, it returns its draws."""
+    if os.getpid() != parent and not os.path.exists(marker):
+        open(marker, "w").close()
+        os._exit(1)
+    return g.integers(0, 1000, size=k)
+
+
+def test_a_worker_killed_mid_job_gets_a_fresh_pool_and_the_same_results(tmp_path):
+    """BrokenProcessPool: the engine starts one fresh pool and runs the tasks not yet done;
+    the results equal a serial run (every task keeps its own generator)."""
+    marker = str(tmp_path / "died")
+    args = (marker, os.getpid())
+    serial = map_chunks(die_once, 40, chunk_size=2, rng=11, args=args, workers=1)
+    _parallel.shutdown_pool()
+    pooled = map_chunks(die_once, 40, chunk_size=2, rng=11, args=args, workers=2)
+    assert os.path.exists(marker)  # a worker did die
+    assert digest(pooled) == digest(serial)
