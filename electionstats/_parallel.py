@@ -333,11 +333,17 @@ def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
             _helped_pool_run(_get_pool(workers), func, seeds, payloads, weights, args, todo,
                              out, bar, workers, done)
             return out
-        except BrokenProcessPool:
+        except BrokenProcessPool as exc:
             # A worker died (killed, out of memory): start a fresh pool once, then give up.
             shutdown_pool()
             if attempt == 2:
-                raise
+                raise BrokenProcessPool(
+                    "the worker processes of electionstats died twice. If this runs from a "
+                    "script, put the script's code under `if __name__ == \"__main__\":` "
+                    "(each worker imports the script, and unguarded code would start "
+                    "workers of its own); if the machine ran out of memory, use fewer "
+                    "workers (workers=1 runs everything in this process)."
+                ) from exc
             bar.reset()
             bar.update(sum(weights[i] for i in done))
     raise AssertionError("unreachable")  # pragma: no cover

@@ -203,3 +203,21 @@ def test_a_worker_killed_mid_job_gets_a_fresh_pool_and_the_same_results(tmp_path
     pooled = map_chunks(die_once, 40, chunk_size=2, rng=11, args=args, workers=2)
     assert os.path.exists(marker)  # a worker did die
     assert digest(pooled) == digest(serial)
+
+
+def test_an_unguarded_script_gets_a_plain_error(tmp_path):
+    """A script that starts the pool at module level, without the `if __name__ ==
+    "__main__":` guard, breaks every worker (each imports the script). The error says what
+    to do instead of ending in multiprocessing's bare BrokenProcessPool."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import warnings\nimport electionstats as es\nwarnings.simplefilter('ignore')\n"
+        "e = es.simulate_election(20000, regions=10, rng=1).election\n"
+        "es.basic_forensics(e, by='region', rng=1)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0
+    last = run.stderr.strip().splitlines()
+    assert any('put the script\'s code under `if __name__ == "__main__":`' in line for line in last[-5:])
