@@ -342,7 +342,8 @@ def _on_pool(func, seeds, payloads, weights, args, workers, bar) -> list[Any]:
                     "script, put the script's code under `if __name__ == \"__main__\":` "
                     "(each worker imports the script, and unguarded code would start "
                     "workers of its own); if the machine ran out of memory, use fewer "
-                    "workers (workers=1 runs everything in this process)."
+                    "workers (where the function takes workers=, workers=1 runs it in "
+                    "this process)."
                 ) from exc
             bar.reset()
             bar.update(sum(weights[i] for i in done))
