@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._labels import label
 from ._plotutil import get_ax
 
 __all__ = ["plot_claims"]
@@ -47,7 +48,8 @@ def plot_claims(claims: pd.DataFrame, *, unit: str = "percent", ax: Any = None, 
     """
     ax = get_ax(ax, figsize=(8, 4.5))
     rows = claims[claims["unit"].str.startswith(unit)].reset_index(drop=True)
-    labels = [f"{q.replace('_percent', '').replace('_', ' ')}\n({c})" for q, c in zip(rows["quantity"], rows["claimant"])]
+    # the quantities' words, as in the report's tables ("Nur Otan's share", not an identifier)
+    labels = [f"{label(q)}\n({c})" for q, c in zip(rows["quantity"], rows["claimant"])]
     y = np.arange(len(rows))[::-1]
     colours = {"official": "tab:blue", "observers": "tab:red", "article": "tab:grey", "law": "tab:green"}
     for yi, row in zip(y, rows.itertuples(index=False)):

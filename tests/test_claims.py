@@ -80,3 +80,21 @@ def test_facts_summary_refuses_an_election_without_one():
     assert facts.party_results("kazakhstan-2016-majilis")["seats"].tolist()[:3] == [84, 7, 7]
     with pytest.raises(KeyError, match="no bundled facts"):
         facts.summary("kazakhstan-2099-majilis")
+
+
+def test_claims_figure_labels_quantities_in_words():
+    """The dumbbell chart names each quantity as the report's tables do, not by its
+    identifier ('nur otan share', 'peoples party share' before)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from electionstats import plotting
+
+    ax = plotting.plot_claims(claims.load("kazakhstan-2021"))
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Nur Otan's share\n(CEC (as quoted by the article))" in ticks
+    assert any(t.startswith("People's Party's share\n") for t in ticks)
+    assert not any("_" in t or t[0].islower() for t in ticks)
+    plt.close(ax.figure)
