@@ -255,6 +255,10 @@ def regenerated_section(name: str, args, log: list[str], old: pd.DataFrame,
                         new: pd.DataFrame) -> str:
     """The provenance section of rows regenerated with ``--tests``: what, when, old and new."""
     tests = ", ".join(f"`{t}`" for t in args.tests)
+    argv = sys.argv[1:]
+    if "--why" in argv[:-1]:  # the reason is quoted in full above the command
+        at = argv.index("--why") + 1
+        argv = [*argv[:at], "WHY", *argv[at + 1:]]
     lines = [
         f"## Rows regenerated: {tests}",
         "",
@@ -265,7 +269,8 @@ def regenerated_section(name: str, args, log: list[str], old: pd.DataFrame,
         lines += ["", f"Why: {args.why}"]
     lines += [
         "",
-        f"- Command: `python scripts/calibration_tables.py {shlex.join(sys.argv[1:])}`",
+        f"- Command: `python scripts/calibration_tables.py {shlex.join(argv)}`"
+        + (" (`WHY`: the text above)" if args.why else ""),
         f"- Seed: {args.seed} and the plan's blocks (`SeedSequence([seed, table, setting, "
         "group, first election])`): the same simulated elections as a full run",
         f"- Code: git commit {args.commit or 'not given'}",
