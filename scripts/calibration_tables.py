@@ -251,7 +251,7 @@ def merge_rows(base_text: str, new: pd.DataFrame, tests: list[str]) -> str:
     return lines[0] + "".join(line for t in seen for line in blocks[t])
 
 
-def regenerated_section(name: str, args, log: list[str], old: pd.DataFrame,
+def regenerated_section(args, log: list[str], old: pd.DataFrame,
                         new: pd.DataFrame) -> str:
     """The provenance section of rows regenerated with ``--tests``: what, when, old and new."""
     tests = ", ".join(f"`{t}`" for t in args.tests)
@@ -417,6 +417,23 @@ def main() -> None:
             base_csv[name] = (args.base / f"calibration_{name}.csv").read_text(encoding="utf-8")
             base_md[name] = (args.base / f"calibration_{name}.md").read_text(encoding="utf-8")
     per_election: dict[tuple[str, tuple[str, ...]], float] = {}  # wall seconds, last block
+    stations: dict[str, str] = {}
+
+    def write(name: str) -> None:
+        """The table and its provenance as they stand (after every block)."""
+        table = combine(parts[name])
+        if args.tests:
+            old = read_table(base_csv[name])
+            write_atomic(args.out / f"calibration_{name}.csv",
+                         merge_rows(base_csv[name], table, args.tests))
+            section = regenerated_section(args, log[name],
+                                          old[old["test"].isin(args.tests)], table)
+            write_atomic(args.out / f"calibration_{name}.md",
+                         insert_section(base_md[name], section))
+            return
+        write_atomic(args.out / f"calibration_{name}{suffix}.csv", table.to_csv(index=False))
+        provenance(args.out, f"{name}{suffix}", args, log[name], stations[name])
+
     stopped = False
     for b_table, group, which, first, last, n_block in plan(args.scale):
         if b_table not in args.tables or stopped:
@@ -463,7 +480,6 @@ def main() -> None:
                 wall = time.perf_counter() - t0
                 per_election[(b_table, group)] = wall / k
                 parts[b_table].append(res.table)
-                table = combine(parts[b_table])
                 what = ('spikes' if group == SPIKES else 'other tests') if not args.tests else (
                     ", ".join(names))
                 msg = (f"{dt.datetime.now(dt.timezone.utc):%H:%M:%S} {b_table}: "
@@ -475,20 +491,13 @@ def main() -> None:
                                             for r in res.table.itertuples())
                 log[b_table].append(msg)
                 print(msg, flush=True)
-                if args.tests:
-                    old = read_table(base_csv[b_table])
-                    write_atomic(args.out / f"calibration_{b_table}.csv",
-                                 merge_rows(base_csv[b_table], table, args.tests))
-                    section = regenerated_section(b_table, args, log[b_table],
-                                                  old[old["test"].isin(args.tests)], table)
-                    write_atomic(args.out / f"calibration_{b_table}.md",
-                                 insert_section(base_md[b_table], section))
-                    continue
-                write_atomic(args.out / f"calibration_{b_table}{suffix}.csv",
-                             table.to_csv(index=False))
-                provenance(args.out, f"{b_table}{suffix}", args, log[b_table], res.stations)
+                stations[b_table] = res.stations
+                write(b_table)
             if stopped:
                 break
+    for name in args.tables:  # the logs say where a run cut by --until stopped
+        if stopped and parts[name]:
+            write(name)
 
 
 if __name__ == "__main__":
