@@ -468,7 +468,10 @@ def calibration_table(name: str = "kazakhstan", test: Any = None) -> Calibration
     ``'kazakhstan'``: a Kazakhstan-sized election (10,061 stations, about 11.9 million
     registered voters, sizes drawn to match). ``'russia2011'``: the stations of Russia's
     2011 Duma election. Both were simulated by ``scripts/calibration_tables.py`` (seed,
-    number of elections and date in ``electionstats/_data/calibration_<name>.md``); the
+    number of elections and date in ``electionstats/_data/calibration_<name>.md``; rows
+    simulated again after a test changed what it decides, as the excess-votes rows were
+    after its clean-peak rule changed, have their own section there with the commit and
+    the old and new rates, and each row's ``n_elections`` says what it rests on); the
     Kazakhstan table also has rows for the observers' scenario (fraud ``"observers'
     scenario"``: real turnout 15 % reported as 63.25 %).
 

@@ -4,6 +4,8 @@ Usage::
 
     python scripts/calibration_tables.py [--tables kazakhstan russia2011] [--seed 20261202]
         [--scale 1.0] [--workers N] [--out electionstats/_data]
+    python scripts/calibration_tables.py --tests "excess votes" [--base electionstats/_data]
+        [--until 07:50] [--why TEXT] ...
 
 Two tables (issue 10 item 4):
 
@@ -23,14 +25,28 @@ is cut short still leaves a valid table (each row says on how many elections it 
 The spikes test is a group of its own with fewer elections: it costs about twice all the
 other tests together. ``--scale`` multiplies every number of elections (0.05 for a smoke run).
 The provenance files ``calibration_<table>.md`` are rewritten after every block.
+
+``--tests NAME [NAME ...]`` regenerates only those tests' rows (after a change to what a
+test decides) and merges them into the table in ``--base`` (default: the shipped one):
+every other row is copied line for line, so it stays byte-identical. The plan and the
+block seeds are those of a full run: a block's seed does not depend on which tests run,
+its elections are simulated from the seed's first child whatever the tests, and each test
+draws from a generator keyed by its place in the battery (``calibrate._test_seed``), so a
+regenerated row is the row a full run at this commit would give. The provenance file keeps
+the earlier run's text and gains a section saying which rows were regenerated, at which
+commit and when, with the old and new rates side by side. ``--until HH:MM`` (UTC) starts no
+block that would not end by then (estimated from the blocks done), so a run cut for time
+keeps a prefix of the plan with the same seeds, as a full run cut short does.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import os
 import platform
+import shlex
 import sys
 import time
 import warnings
@@ -44,10 +60,15 @@ from electionstats.calibrate import DEFAULT_FRAUD_GRID
 from electionstats.fraud import observers_scenario
 from electionstats.screen import ALL_TESTS, TESTS
 
+DATA = Path(__file__).resolve().parents[1] / "electionstats" / "_data"
+
 SPIKES = ("spikes",)
 FAST = tuple(t for t in ALL_TESTS if t not in SPIKES)
 TABLE_IDS = {"kazakhstan": 1, "russia2011": 2}
 KEYS = ["test", "fraud", "parameter", "value", "setting", "measures"]
+#: A row's identity when merging: the setting's wording is left out, since the number
+#: format of the labels changed (f_i = 0.454435 is written 0.4544 since commit 2ea2e90).
+MERGE_KEYS = ["test", "fraud", "parameter", "value", "measures"]
 
 
 def kazakhstan_setup():
@@ -110,6 +131,14 @@ def plan(scale: float):
     ]
 
 
+def _setting_label(entry) -> tuple[str, float]:
+    """(fraud, value) of a grid entry as the table writes them."""
+    from electionstats.calibrate import _setting
+
+    row = _setting(entry, 0)[1]
+    return row["fraud"], float(row["value"])
+
+
 def _kind(entry) -> str:
     """'clean' (the default clean election), 'observers' (the labelled settings) or 'fraud'."""
     if entry is None:
@@ -138,14 +167,16 @@ def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out.sort_values(["_t"], kind="stable").drop(columns="_t").reset_index(drop=True)
 
 
+def _span(rows: pd.DataFrame) -> str:
+    """The numbers of elections of ``rows``: one number or a range."""
+    if rows.empty:
+        return "none"
+    lo, hi = int(rows["n_elections"].min()), int(rows["n_elections"].max())
+    return f"{lo:,}" if lo == hi else f"{lo:,} to {hi:,}"
+
+
 def status(table: pd.DataFrame) -> str:
     """What this snapshot of a table rests on (a run may be cut before its plan ends)."""
-    def span(rows: pd.DataFrame) -> str:
-        if rows.empty:
-            return "none"
-        lo, hi = int(rows["n_elections"].min()), int(rows["n_elections"].max())
-        return f"{lo:,}" if lo == hi else f"{lo:,} to {hi:,}"
-
     spikes = table["test"].isin(SPIKES)
     clean = table["fraud"] == "none"
     power = table["measures"] == "power"
@@ -154,12 +185,127 @@ def status(table: pd.DataFrame) -> str:
     return "\n".join([
         "Status of this snapshot (the planned numbers of elections are in `plan()` of the",
         "script; a run cut short keeps what it finished):",
-        f"- sizes: {span(table[clean & ~spikes])} clean elections per test (spikes: "
-        f"{span(table[clean & spikes])}); the binomial standard error of a 5 % size is "
+        f"- sizes: {_span(table[clean & ~spikes])} clean elections per test (spikes: "
+        f"{_span(table[clean & spikes])}); the binomial standard error of a 5 % size is "
         f"{se:.1f} percentage points at {n_max:,} elections;",
-        f"- power points: {span(table[power & ~spikes])} elections each (spikes: "
-        f"{span(table[power & spikes])}).",
+        f"- power points: {_span(table[power & ~spikes])} elections each (spikes: "
+        f"{_span(table[power & spikes])}).",
     ]) + "\n"
+
+
+def read_table(text: str) -> pd.DataFrame:
+    """A table as `es.calibration_table` reads it (empty strings stay strings)."""
+    return pd.read_csv(io.StringIO(text), keep_default_na=False,
+                       na_values={"rejection_rate": [""], "standard_error": [""]})
+
+
+def _row_keys(t: pd.DataFrame) -> list[tuple]:
+    return [tuple(r) for r in t[MERGE_KEYS].itertuples(index=False)]
+
+
+def merge_rows(base_text: str, new: pd.DataFrame, tests: list[str]) -> str:
+    """The table ``base_text`` (CSV) with the rows of ``tests`` replaced by those of ``new``.
+
+    Every other line of ``base_text`` is copied as it is (byte-identical). A regenerated
+    row takes its place and the base's wording of its setting; a setting of a regenerated
+    test that ``new`` does not have yet (a run cut short) keeps its base row, with a note
+    saying so; a test the base lacks goes where the battery's order puts it.
+    """
+    lines = base_text.splitlines(keepends=True)
+    base = read_table(base_text)
+    if len(base) != len(lines) - 1:
+        raise ValueError("a field of the base table spans lines; it cannot be merged line by line")
+    header = lines[0].rstrip("\r\n").split(",")
+    # The new rows as the base would read them (same parsing of values and empty fields).
+    new = read_table(new[header].to_csv(index=False))
+    new = new[new["test"].isin(tests)]
+
+    def render(row: pd.Series) -> str:
+        return row.to_frame().T[header].to_csv(index=False, header=False)
+
+    wording = dict(zip(_row_keys(base), base["setting"]))
+    new_rows = {key: row for key, (_, row) in zip(_row_keys(new), new.iterrows())}
+    blocks: dict[str, list[str]] = {}  # test -> its lines, in the base's order of tests
+    for key, line, (_, row) in zip(_row_keys(base), lines[1:], base.iterrows()):
+        test = key[0]
+        if test not in tests:
+            blocks.setdefault(test, []).append(line)
+        elif key in new_rows:
+            fresh = new_rows.pop(key).copy()
+            fresh["setting"] = wording[key]
+            blocks.setdefault(test, []).append(render(fresh))
+        else:
+            row = row.copy()
+            row["notes"] = "; ".join(x for x in (
+                row["notes"], "not regenerated (the run stopped first): the earlier run's row")
+                if x)
+            blocks.setdefault(test, []).append(render(row))
+    for key, row in new_rows.items():  # settings or tests the base does not have
+        blocks.setdefault(key[0], []).append(render(row))
+    order = {t: i for i, t in enumerate(TESTS)}
+    seen = list(dict.fromkeys(base["test"]))
+    for t in blocks:
+        if t not in seen:  # after the last test that precedes it in the battery
+            before = [i for i, u in enumerate(seen) if order.get(u, -1) < order.get(t, -1)]
+            seen.insert(before[-1] + 1 if before else 0, t)
+    return lines[0] + "".join(line for t in seen for line in blocks[t])
+
+
+def regenerated_section(args, log: list[str], old: pd.DataFrame,
+                        new: pd.DataFrame) -> str:
+    """The provenance section of rows regenerated with ``--tests``: what, when, old and new."""
+    tests = ", ".join(f"`{t}`" for t in args.tests)
+    argv = sys.argv[1:]
+    if "--why" in argv[:-1]:  # the reason is quoted in full above the command
+        at = argv.index("--why") + 1
+        argv = [*argv[:at], "WHY", *argv[at + 1:]]
+    lines = [
+        f"## Rows regenerated: {tests}",
+        "",
+        f"The rows of {tests} were simulated again and replace those of the run described "
+        "below; every other row of the table is that run's, unchanged (byte for byte).",
+    ]
+    if args.why:
+        lines += ["", f"Why: {args.why}"]
+    lines += [
+        "",
+        f"- Command: `python scripts/calibration_tables.py {shlex.join(argv)}`"
+        + (" (`WHY`: the text above)" if args.why else ""),
+        f"- Seed: {args.seed} and the plan's blocks (`SeedSequence([seed, table, setting, "
+        "group, first election])`): the same simulated elections as a full run",
+        f"- Code: git commit {args.commit or 'not given'}",
+        f"- electionstats {es.__version__}, numpy {np.__version__}, pandas {pd.__version__}, "
+        f"Python {platform.python_version()}",
+        f"- Written: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- Plan: `plan({args.scale:g})` of the script"
+        + (f", blocks started only if estimated to end by {args.until} UTC" if args.until else ""),
+        f"- These rows rest on: {_span(new[new['fraud'] == 'none'])} clean elections "
+        f"(sizes), {_span(new[new['measures'] == 'power'])} per power point",
+        "",
+        "Old and new rejection rates (rejections / elections the test ran on):",
+        "",
+        "| test | fraud | amount | measures | old | new |",
+        "|---|---|---|---|---|---|",
+    ]
+    old_rows = dict(zip(_row_keys(old), old.itertuples(index=False)))
+    for key, r in zip(_row_keys(new), new.itertuples(index=False)):
+        o = old_rows.get(key)
+        was = "-" if o is None else (f"{o.rejection_rate:.1%} ({o.rejections:,}/"
+                                     f"{o.n_computed:,})")
+        amount = f"{r.parameter} = {r.value:g}" if r.parameter else ""
+        lines.append(f"| {r.test} | {r.fraud} | {amount} | {r.measures} | {was} | "
+                     f"{r.rejection_rate:.1%} ({r.rejections:,}/{r.n_computed:,}) |")
+    lines += ["", "Run log (blocks in order; wall time on a shared 2-core machine):", ""]
+    lines += [f"- {x}" for x in log]
+    return "\n".join(lines) + "\n"
+
+
+def insert_section(base_md: str, section: str) -> str:
+    """``section`` after the base provenance's opening (before its first ``## `` heading)."""
+    cut = base_md.find("\n## ")
+    if cut < 0:
+        return base_md.rstrip("\n") + "\n\n" + section
+    return base_md[:cut].rstrip("\n") + "\n\n" + section + base_md[cut:]
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -215,9 +361,32 @@ def main() -> None:
                     help="combine the parts calibration_<table>.<part>.csv into the table")
     ap.add_argument("--merge-to", type=Path, default=None,
                     help="folder of the merged table (default --out)")
-    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1]
-                    / "electionstats" / "_data")
+    ap.add_argument("--out", type=Path, default=DATA)
+    ap.add_argument("--tests", nargs="+", default=None, choices=list(ALL_TESTS),
+                    metavar="NAME",
+                    help="regenerate only these tests' rows and merge them into the table in "
+                         "--base (other rows kept byte-identical); names as in "
+                         "electionstats.screen.TESTS, quoted")
+    ap.add_argument("--base", type=Path, default=DATA,
+                    help="with --tests: folder of the tables to merge into (default: shipped)")
+    ap.add_argument("--until", default="",
+                    help="HH:MM (UTC): start no block estimated to end later")
+    ap.add_argument("--why", default="", help="with --tests: why, for the provenance")
+    ap.add_argument("--match-base", action="store_true",
+                    help="with --tests: run only the plan's blocks the base's rows rest on "
+                         "(same elections as the base; reproduces its rows if nothing changed)")
     args = ap.parse_args()
+    if args.tests and (args.merge or args.part):
+        ap.error("--tests merges into --base itself; it does not combine with --merge or --part")
+    if args.match_base and not args.tests:
+        ap.error("--match-base needs --tests")
+    deadline = None
+    if args.until:
+        now = dt.datetime.now(dt.timezone.utc)
+        hh, mm = (int(x) for x in args.until.split(":"))
+        deadline = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+        if deadline <= now:
+            deadline += dt.timedelta(days=1)
     if args.merge:
         for name in args.tables:
             parts = sorted(args.out.glob(f"calibration_{name}.*.csv")) or [
@@ -242,8 +411,35 @@ def main() -> None:
     setups = {}
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in args.tables}
     log: dict[str, list[str]] = {name: [] for name in args.tables}
+    base_csv, base_md = {}, {}
+    if args.tests:  # read once: --out may be --base, rewritten after every block
+        for name in args.tables:
+            base_csv[name] = (args.base / f"calibration_{name}.csv").read_text(encoding="utf-8")
+            base_md[name] = (args.base / f"calibration_{name}.md").read_text(encoding="utf-8")
+    per_election: dict[tuple[str, tuple[str, ...]], float] = {}  # wall seconds, last block
+    stations: dict[str, str] = {}
+
+    def write(name: str) -> None:
+        """The table and its provenance as they stand (after every block)."""
+        table = combine(parts[name])
+        if args.tests:
+            old = read_table(base_csv[name])
+            write_atomic(args.out / f"calibration_{name}.csv",
+                         merge_rows(base_csv[name], table, args.tests))
+            section = regenerated_section(args, log[name],
+                                          old[old["test"].isin(args.tests)], table)
+            write_atomic(args.out / f"calibration_{name}.md",
+                         insert_section(base_md[name], section))
+            return
+        write_atomic(args.out / f"calibration_{name}{suffix}.csv", table.to_csv(index=False))
+        provenance(args.out, f"{name}{suffix}", args, log[name], stations[name])
+
+    stopped = False
     for b_table, group, which, first, last, n_block in plan(args.scale):
-        if b_table not in args.tables:
+        if b_table not in args.tables or stopped:
+            continue
+        names = [t for t in group if not args.tests or t in args.tests]
+        if not names:
             continue
         if b_table not in setups:
             setups[b_table] = kazakhstan_setup() if b_table == "kazakhstan" else russia_setup()
@@ -251,26 +447,57 @@ def main() -> None:
         for s, entry in enumerate(grid):
             if _kind(entry) != which or which not in args.only:
                 continue
-            for start in range(first, last, n_block):
-                k = min(n_block, last - start)
+            if args.match_base:  # the base's elections of this setting (its first test's row)
+                base = read_table(base_csv[b_table])
+                label = _setting_label(entry)
+                n_base = base.loc[(base["test"] == names[0]) & (base["fraud"] == label[0])
+                                  & (base["value"] == label[1]), "n_elections"]
+                end = min(last, int(n_base.iloc[0]) if len(n_base) else 0)
+            else:
+                end = last
+            for start in range(first, end, n_block):
+                k = min(n_block, end - start)
+                rate = per_election.get((b_table, group))
+                if deadline is not None and rate is not None and (
+                        dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=rate * k)
+                        > deadline):
+                    msg = (f"{dt.datetime.now(dt.timezone.utc):%H:%M:%S} stopped before "
+                           f"{b_table}, setting {s}, elections {start}-{start + k - 1}: "
+                           f"estimated {rate * k:,.0f} s, past --until {args.until} UTC")
+                    print(msg, flush=True)
+                    for name in args.tables:  # every table's log says where the plan stopped
+                        if parts[name]:
+                            log[name].append(msg)
+                    stopped = True
+                    break
+                # The block's seed does not depend on the tests run (see the docstring).
                 seed = np.random.SeedSequence(
                     [args.seed, TABLE_IDS[b_table], s, 0 if group == FAST else 1, start])
                 t0 = time.perf_counter()
-                res = es.calibrate(list(group), fraud_grid=[entry], n_elections=k,
+                res = es.calibrate(names, fraud_grid=[entry], n_elections=k,
                                    simulation=simulation, rng=seed, workers=args.workers,
                                    n_resamples=args.n_resamples, progress=False, **where)
                 wall = time.perf_counter() - t0
+                per_election[(b_table, group)] = wall / k
                 parts[b_table].append(res.table)
-                table = combine(parts[b_table])
-                write_atomic(args.out / f"calibration_{b_table}{suffix}.csv",
-                             table.to_csv(index=False))
+                what = ('spikes' if group == SPIKES else 'other tests') if not args.tests else (
+                    ", ".join(names))
                 msg = (f"{dt.datetime.now(dt.timezone.utc):%H:%M:%S} {b_table}: "
-                       f"{'spikes' if group == SPIKES else 'other tests'}, setting {s} "
+                       f"{what}, setting {s} "
                        f"({res.table['setting'].iloc[0]}), elections {start}-{start + k - 1} "
                        f"in {wall:,.0f} s")
+                if args.tests:
+                    msg += ": " + ", ".join(f"{r.test} rejected {r.rejections}/{r.n_computed}"
+                                            for r in res.table.itertuples())
                 log[b_table].append(msg)
                 print(msg, flush=True)
-                provenance(args.out, f"{b_table}{suffix}", args, log[b_table], res.stations)
+                stations[b_table] = res.stations
+                write(b_table)
+            if stopped:
+                break
+    for name in args.tables:  # the logs say where a run cut by --until stopped
+        if stopped and parts[name]:
+            write(name)
 
 
 if __name__ == "__main__":

@@ -159,3 +159,43 @@ def test_report_section_on_the_observers_scenario_reads_the_shipped_table():
     assert f"{fmt(float(row['rejection_rate']), 'share')} (± " in text
     assert "10,061 stations" in text and "seeds 0 and 1" in text
     assert text.index("ballots would have to be stuffed") < text.index("How often each test")
+
+
+def _calibration_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "calibration_tables.py"
+    spec = importlib.util.spec_from_file_location("calibration_tables", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_regenerated_rows_replace_only_their_tests_lines():
+    # scripts/calibration_tables.py --tests: the other rows of the shipped table are copied
+    # line for line, a regenerated row keeps the base's wording of its setting, and a
+    # setting the run did not reach keeps its old row with a note.
+    ct = _calibration_script()
+    text = (ct.DATA / "calibration_kazakhstan.csv").read_text(encoding="utf-8")
+    base = ct.read_table(text)
+    assert ct.merge_rows(text, base, list(ALL_TESTS)) == text
+    new = base[base["test"] == "excess votes"].copy()
+    new["setting"] = new["setting"].str.replace("0.454435", "0.4544")  # the present wording
+    new["n_elections"] = new["n_computed"] = 1000
+    new["rejections"] = np.arange(len(new))
+    new["rejection_rate"] = new["rejections"] / 1000
+    reached = new.iloc[:-1]  # the last setting not reached
+    merged = ct.merge_rows(text, reached, ["excess votes"]).splitlines()
+    lines = text.splitlines()
+    assert len(merged) == len(lines)
+    changed = [i for i, (a, b) in enumerate(zip(lines, merged)) if a != b]
+    rows = np.flatnonzero(base["test"] == "excess votes") + 1  # +1: the header
+    assert changed == rows.tolist()
+    got = ct.read_table("\n".join(merged) + "\n")
+    got = got[got["test"] == "excess votes"]
+    assert got["setting"].tolist() == base.loc[base["test"] == "excess votes", "setting"].tolist()
+    assert got["n_elections"].tolist()[:-1] == [1000] * (len(new) - 1)
+    assert got["rejections"].tolist()[:-1] == list(range(len(new) - 1))
+    assert got["n_elections"].iloc[-1] == base.loc[rows[-1] - 1, "n_elections"]
+    assert "not regenerated" in got["notes"].iloc[-1]
