@@ -446,7 +446,9 @@ class Election:
                 f"every one of the {len(df):,} stations has a missing count and "
                 "missing='exclude' leaves none; check the column choices."
             )
-        table = pd.DataFrame(index=ids_index[keep])
+        # All columns at once: inserting them one by one made pandas warn (PerformanceWarning)
+        # from about 100 parties on.
+        cols: dict[Any, np.ndarray] = {}
         for src, new in region_map.items():
             column = df[src]
             if column.dtype == object:
@@ -457,11 +459,12 @@ class Election:
                         f"{column[nested].iloc[0]!r}) at stations "
                         f"{show_ids(ids_index[nested.to_numpy()])}; a region is one name."
                     )
-            table[new] = column.to_numpy()[keep]
+            cols[new] = column.to_numpy()[keep]
         for target, values in columns.items():
-            table[target] = values[keep]
+            cols[target] = values[keep]
         for src, new in extra_map.items():
-            table[new] = df[src].to_numpy()[keep]
+            cols[new] = df[src].to_numpy()[keep]
+        table = pd.DataFrame(cols, index=ids_index[keep])
         ordered = (
             list(region_map.values())
             + [r for r in COUNT_ROLES if r in table]
