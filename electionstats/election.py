@@ -630,7 +630,8 @@ class Election:
         Raises
         ------
         KeyError
-            ``turnout`` names a column that is not a ballot role.
+            ``turnout`` names a column that is not a ballot role, or counts the registered
+            voters (the denominator of turnout: ``registered / registered`` is 1 everywhere).
         ElectionDataError
             Nothing given and none of ``prefer`` exists.
 
@@ -646,7 +647,15 @@ class Election:
         >>> e.resolve_turnout(" ballots_issued ")
         'ballots_issued'
         """
-        return self._resolve_role(turnout, "turnout", prefer, "turnout")
+        resolved = self._resolve_role(turnout, "turnout", prefer, "turnout")
+        if "registered" in resolved.split("+"):
+            ballots = [r for r in self.roles if r != "registered"]
+            raise KeyError(
+                f"`turnout`={turnout!r}: the registered voters are the denominator of turnout, "
+                f"not ballots cast (the turnout would be 1 at every station); choose the ballots "
+                f"from the roles {ballots} (sums like 'valid+invalid' are allowed)."
+            )
+        return resolved
 
     def resolve_base(
         self, base: str | None = None, *, prefer: Sequence[str] = BASE_PREFERENCE

@@ -421,3 +421,17 @@ def test_rc14_odd_column_specs():
     assert Election.from_frame(pd.DataFrame({" A ": [1]}), parties=[" A "]).parties == ("A",)
     with pytest.raises(ElectionDataError, match=r"party name\(s\) \['A'\] repeat \(names are stripped"):
         Election.from_frame(pd.DataFrame({"A ": [1], "A": [2]}), parties=["A ", "A"])
+
+
+@pytest.mark.parametrize("numerator", ["registered", " registered ", "valid+registered"])
+def test_registered_voters_are_not_a_turnout_numerator(numerator):
+    """turnout='registered' gave registered / registered = 1 at every station, and the fraud
+    model fitted that silently (p = 1)."""
+    df = pd.DataFrame({"reg": [100, 200], "found": [60, 150], "A": [40, 100], "B": [20, 50]})
+    e = Election.from_frame(df, registered="reg", ballots_found="found", valid=["A", "B"],
+                            parties=["A", "B"])
+    with pytest.raises(KeyError, match=r"denominator of turnout, not ballots cast .* \['ballots_found', 'valid'\]"):
+        e.turnout(numerator)
+    with pytest.raises(KeyError, match="denominator of turnout"):
+        es.fit_fraud_model(es.simulate_election(60, rng=0).election, turnout=numerator)
+    assert e.turnout("ballots_found").tolist() == [0.6, 0.75]
