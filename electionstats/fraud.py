@@ -1089,6 +1089,16 @@ def fit_fraud_model(
     codes = codes[keep]
     used, codes = np.unique(codes, return_inverse=True)
     G = len(used)
+    alone = np.bincount(codes, minlength=G)[codes] == 1
+    if by is not None and alone.any():
+        warnings.warn(
+            f"{int(alone.sum()):,} stations are the only station of their `by`={by!r} unit "
+            f"(of {G:,} units): a unit's clean medians are fitted to its stations, so such a "
+            "station is called clean whatever its numbers (posterior fraud probability near 0) "
+            "and adds nothing to the fraud shares. Merge small units or use a higher level.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
     R, B, V, W = R[keep], B[keep], V[keep], W[keep]
     lay = _Layout(G, int(clean_components))
     d = _prepare(R, B, V, W, codes, G, int(n_nodes))

@@ -243,3 +243,26 @@ def test_poland_2020_r1_has_no_fraud_shares(load_dataset):
     # p = 0.016): no incremental fraud, and extreme only in a handful of special stations
     assert fit.f_i < 0.01
     assert fit.f_e < 0.001
+
+
+def test_stations_alone_in_their_by_group_are_named_in_a_warning():
+    """A station alone in its `by` unit gets that unit's clean medians fitted to it alone, so
+    the model calls it clean whatever its numbers: measured, 4 extremely stuffed stations
+    put alone in a region got posterior extreme 0.000 (1.000 for those in shared regions),
+    silently. Now a SmallSampleWarning counts them."""
+    sim = es.simulate_election(600, fraud=es.KlimekFraud(0.0, 0.1), rng=3)
+    cls = sim.truth["fraud_class"].astype(str).to_numpy()
+    labels = np.array([f"R{i % 3}" for i in range(600)], dtype=object)
+    solo = np.flatnonzero(cls == "extreme")[::2]
+    labels[solo] = [f"alone {j}" for j in range(len(solo))]
+    sim = es.simulate_election(registered=sim.election, regions=labels,
+                               fraud=es.KlimekFraud(0.0, 0.1), rng=3)
+    alone = sim.truth.index[[labels[i].startswith("alone") for i in range(600)]]
+    n_alone = len(alone)
+    with pytest.warns(es.SmallSampleWarning,
+                      match=rf"{n_alone} stations are the only station of their `by`='region' unit"):
+        fit = es.fit_fraud_model(sim.election, by="region", rng=0)
+    extreme_alone = sim.truth.loc[alone, "fraud_class"] == "extreme"
+    assert extreme_alone.sum() >= 3
+    # what the warning is about: those stations are called clean whatever their numbers
+    assert (fit.posterior.loc[alone[extreme_alone], "extreme"] < 0.01).all()
