@@ -145,3 +145,14 @@ def test_a_header_naming_a_column_twice_is_refused(tmp_path, capsys, out):
     f.write_text("id,reg,ballots,A,A\n1,100,60,40,20\n2,200,150,100,50\n", encoding="utf-8")
     line = _error(capsys, ["report", str(f), *ROLES, *out])
     assert "names column 'A' more than once (fields 4 and 5)" in line
+
+
+def test_an_out_folder_that_cannot_be_made_is_named_as_out(tmp_path, capsys):
+    """Once '[Errno 20] Not a directory: ...' (or '[Errno 2] No such file or directory' under
+    /proc), which reads as if the input file were missing."""
+    f = tmp_path / "afile"
+    f.write_text("x", encoding="utf-8")
+    csv = tmp_path / "ok.csv"
+    csv.write_text(GOOD, encoding="utf-8")
+    line = _error(capsys, ["report", str(csv), *ROLES, "--out", str(f / "sub"), "--no-progress"])
+    assert f"--out {str(f / 'sub')!r} cannot be created" in line
