@@ -648,14 +648,29 @@ class Election:
         'ballots_issued'
         """
         resolved = self._resolve_role(turnout, "turnout", prefer, "turnout")
-        if "registered" in resolved.split("+"):
+        self.check_turnout_numerator(resolved, given=turnout)
+        return resolved
+
+    def check_turnout_numerator(self, expr: str, *, given: Any = None, name: str = "turnout") -> None:
+        """Refuse a turnout numerator that counts the registered voters.
+
+        The registered voters are the denominator of turnout: ``registered / registered``
+        is 1 at every station, and a sum with them is above 1. Every method that reads a
+        turnout numerator asks here (through :meth:`resolve_turnout` or directly).
+
+        Raises
+        ------
+        KeyError
+            ``expr`` (a role or a sum ``'a+b'``) includes ``'registered'``.
+        """
+        if "registered" in [p.strip() for p in expr.split("+")]:
             ballots = [r for r in self.roles if r != "registered"]
             raise KeyError(
-                f"`turnout`={turnout!r}: the registered voters are the denominator of turnout, "
-                f"not ballots cast (the turnout would be 1 at every station); choose the ballots "
-                f"from the roles {ballots} (sums like 'valid+invalid' are allowed)."
+                f"`{name}`={expr if given is None else given!r}: the registered voters are the "
+                "denominator of turnout, not ballots cast (the turnout would be 1 at every "
+                f"station); choose the ballots from the roles {ballots} (sums like "
+                "'valid+invalid' are allowed)."
             )
-        return resolved
 
     def resolve_base(
         self, base: str | None = None, *, prefer: Sequence[str] = BASE_PREFERENCE
