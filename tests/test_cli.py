@@ -156,3 +156,11 @@ def test_an_out_folder_that_cannot_be_made_is_named_as_out(tmp_path, capsys):
     csv.write_text(GOOD, encoding="utf-8")
     line = _error(capsys, ["report", str(csv), *ROLES, "--out", str(f / "sub"), "--no-progress"])
     assert f"--out {str(f / 'sub')!r} cannot be created" in line
+
+
+@pytest.mark.parametrize("target", [[], ["albania-2013"]])
+def test_csv_options_with_a_dataset_or_the_default_case_are_refused(capsys, out, target):
+    """`report albania-2013 --party X` once ignored --party silently (and --title, --sep,
+    ...): the report was about the dataset's leader, not the party asked for."""
+    line = _error(capsys, ["report", *target, "--party", "PD", "--title", "Mine", *out])
+    assert "--title and --party apply to a CSV file, but" in line
