@@ -18,7 +18,7 @@ import dataclasses
 import difflib
 import functools
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -459,6 +459,12 @@ def screen(
         elections = datasets.list()["name"].tolist() if elections == "all" else [elections]
     elif isinstance(elections, Election) or hasattr(elections, "election"):
         elections = [elections]
+    elif isinstance(elections, Mapping):
+        raise TypeError(
+            "`elections` is a mapping (dict): its keys would be read as data set names. Pass "
+            "a list of names or Elections, e.g. list(d.values()); each row is labelled with "
+            "the Election's name."
+        )
     if not isinstance(elections, Iterable):
         raise TypeError(
             f"`elections` must be a name, an Election or an iterable of them (got "

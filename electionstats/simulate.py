@@ -372,7 +372,7 @@ class SimulatedElections:
 
     def __getitem__(self, i: int) -> SimulatedElection:
         n = len(self)
-        if not isinstance(i, numbers.Integral) or not -n <= i < n:
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral) or not -n <= i < n:
             raise IndexError(f"election index {i!r} out of range for {n} elections.")
         one = {k: v[i] for k, v in self.counts.items()}
         tr = {k: v[i] for k, v in self.truth.items()}

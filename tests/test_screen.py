@@ -94,13 +94,18 @@ def test_a_test_that_cannot_run_is_a_row_with_a_reason(sims):
         ({"tests": [["last digit"]]}, TypeError, r"`tests` holds \[\['last digit'\]\], which are not test names"),
         ({"tests": ["Last digit"]}, ValueError, r"unknown test\(s\) \['Last digit'\] \(did you mean 'last digit'\?\)"),
         # once every excess-votes row 'not computed' with a confidence level of -0.2
+        # once each key read as a data set name ("unknown dataset 'Russia 2011'")
+        ({"elections": "a mapping"}, TypeError, r"`elections` is a mapping \(dict\)"),
         ({"tests": ["excess votes"], "alpha": 0.6}, ValueError,
          r"`alpha`=0.6 must be below 0.5 for the interval tests \['excess votes'\]"),
     ],
 )
 def test_bad_arguments(sims, kwargs, error, match):
+    if kwargs.get("elections") == "a mapping":
+        kwargs = {**kwargs, "elections": {f"election {i}": s for i, s in enumerate(sims)}}
+    kwargs = {"elections": sims, **kwargs}
     with pytest.raises(error, match=match):
-        es.screen(sims, workers=1, **kwargs)
+        es.screen(workers=1, **kwargs)
     with pytest.raises(TypeError, match="`elections`"):
         es.screen([1, 2], workers=1)
 

@@ -231,3 +231,11 @@ def test_many_parties_build_the_table_without_pandas_warnings():
         warnings.simplefilter("error")
         sim = es.simulate_election(5, parties=300, rng=0)
     assert len(sim.election.parties) == 300
+
+
+def test_a_batch_is_not_indexed_by_a_boolean():
+    """batch[True] silently gave election 1."""
+    batch = es.simulate_election(20, n_elections=3, rng=0)
+    with pytest.raises(IndexError, match="election index True"):
+        batch[True]
+    assert batch[np.int64(2)].election.n_stations == 20
