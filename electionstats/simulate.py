@@ -41,7 +41,7 @@ import pandas as pd
 from scipy import special
 
 from ._args import EXACT_INTEGER_LIMIT, check_rng
-from .election import Election
+from .election import COUNT_ROLES, Election
 
 __all__ = [
     "DigitFabrication",
@@ -727,6 +727,15 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
         names = [str(x) for x in parties]
         if len(set(names)) != len(names):
             raise ValueError(f"`parties` names must be distinct (got {names}).")
+        # the batch's count arrays and the table use these keys (a party 'ballots' replaced
+        # the ballots and ended in a consistency error about valid + invalid ballots)
+        taken = [n.strip() for n in names
+                 if n.strip() in (*COUNT_ROLES, "ballots", "n_stations", "region")]
+        if taken:
+            raise ValueError(
+                f"`parties`: {taken} name columns of the simulated table ({list(COUNT_ROLES)}, "
+                "'ballots', 'region', and the totals field 'n_stations'); choose other party names."
+            )
     else:
         raise ValueError(f"`parties` must be a number of parties or a list of names (got {parties!r}).")
     if isinstance(support, numbers.Real) and not isinstance(support, (bool, np.bool_)):

@@ -239,3 +239,12 @@ def test_a_batch_is_not_indexed_by_a_boolean():
     with pytest.raises(IndexError, match="election index True"):
         batch[True]
     assert batch[np.int64(2)].election.n_stations == 20
+
+
+@pytest.mark.parametrize("name", ["registered", "valid", " invalid ", "n_stations", "region", "ballots"])
+def test_party_names_taken_by_the_table_are_refused_in_simulator_terms(name):
+    """These were refused by Election.from_frame with a fix the simulator does not take
+    ("rename them with a dict, e.g. parties={'source column': 'Party name'}"); a party named
+    'ballots' replaced the ballots and ended in a consistency error."""
+    with pytest.raises(ValueError, match=rf"`parties`: \['{name.strip()}'\] .* choose other party names"):
+        es.simulate_election(5, parties=[name, "B"], regions=2, rng=0)
