@@ -276,6 +276,14 @@ class Election:
             "valid": _as_list(valid),
             "invalid": _as_list(invalid),
         }
+        for role, cols in role_specs.items():
+            repeated = [c for c in dict.fromkeys(cols) if cols.count(c) > 1]
+            if repeated:
+                raise ElectionDataError(
+                    f"`{role}` lists column(s) {repeated} more than once: the columns of a role "
+                    "are added up, so each station's count would be counted twice. Name each "
+                    "column once."
+                )
         party_map = _as_mapping(parties, "parties")
         region_map = _as_mapping(region, "region")
         extra_map = _as_mapping(extra, "extra")
