@@ -1117,6 +1117,16 @@ def fit_fraud_model(
         pmethod = "likelihood ratio, 50:50 mixture of chi-square with 1 and 2 degrees of freedom"
     table = pd.concat([_fraud_intervals(d, lay, fit["full"], level), _clean_rows(d, lay, fit["full"])])
     table.index.name = "parameter"
+    tau, nu = float(table.loc["tau", "estimate"]), float(table.loc["nu", "estimate"])
+    if tau > EXTREME_MIN and nu > EXTREME_MIN:
+        warnings.warn(
+            f"the clean model is centred at turnout {tau:.1%} and {party} {nu:.1%}, inside the "
+            f"corner that extreme fraud produces (turnout above {EXTREME_MIN:.0%} and the "
+            "party near 100%): clean and extremely fraudulent stations cannot be told apart "
+            "there, so a small f_e is not evidence of no fraud.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
     table["description"] = [_DESCRIPTIONS[k] for k in table.index]
     _, _, _, dens = _evaluate(d, lay, fit["full"], grad=False)
     par = lay.unpack(fit["full"])

@@ -266,3 +266,16 @@ def test_stations_alone_in_their_by_group_are_named_in_a_warning():
     assert extreme_alone.sum() >= 3
     # what the warning is about: those stations are called clean whatever their numbers
     assert (fit.posterior.loc[alone[extreme_alone], "extreme"] < 0.01).all()
+
+
+def test_a_clean_model_centred_in_the_extreme_corner_is_named_in_a_warning():
+    """Every station at 100 % turnout and 100 % for one party (the extreme-fraud signature)
+    was fitted as clean, f_e = 0 [0, 0.134], p = 0.96, without a word: the clean model
+    centred at (99.9 %, 99.9 %) takes the corner, and no data can tell it from extreme fraud."""
+    reg = np.random.default_rng(0).integers(500, 1500, 200)
+    df = pd.DataFrame({"id": range(200), "reg": reg, "b": reg, "A": reg, "B": 0})
+    e = es.Election.from_frame(df, station_id="id", registered="reg", ballots_found="b",
+                               valid="b", parties=["A", "B"])
+    with pytest.warns(es.SmallSampleWarning, match=r"clean model is centred at turnout 99.9% and A 99.9%, inside the corner"):
+        fit = es.fit_fraud_model(e, rng=0, n_nodes=8)
+    assert fit.estimates.loc["f_e", "estimate"] == 0
