@@ -155,6 +155,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _csv_flags(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    """(flag, value) of the options that only a CSV target reads."""
+    return [
+        ("--sep", args.sep), ("--encoding", args.encoding), ("--title", args.title),
+        ("--station-id", args.station_id), ("--registered", args.registered),
+        ("--ballots-issued", args.ballots_issued), ("--ballots-found", args.ballots_found),
+        ("--valid", args.valid), ("--invalid", args.invalid), ("--party", args.party),
+        ("--region", args.region), ("--missing", args.missing != "raise"),
+    ]
+
+
 def _report(args: argparse.Namespace, build_report: Any, argv: Sequence[str] | None) -> Any:
     from pathlib import Path
 
@@ -162,7 +173,18 @@ def _report(args: argparse.Namespace, build_report: Any, argv: Sequence[str] | N
     from .errors import ElectionDataError
 
     csv_options = None
-    if args.target is not None and args.target not in datasets.list()["name"].tolist():
+    is_csv = args.target is not None and args.target not in datasets.list()["name"].tolist()
+    if not is_csv:
+        given = [flag for flag, value in _csv_flags(args) if value]
+        if given:
+            what = "no TARGET was given (the bundled Kazakhstan case)" if args.target is None else (
+                f"{args.target!r} is a registered dataset whose columns are known")
+            flags = ", ".join(given[:-1]) + " and " + given[-1] if len(given) > 1 else given[0]
+            raise ElectionDataError(
+                f"{flags} {'apply' if len(given) > 1 else 'applies'} to a CSV file, but {what}; "
+                "leave them out or give a CSV file."
+            )
+    if is_csv:
         if Path(args.target).is_file() and not args.party:
             raise ElectionDataError(
                 f"no party columns given for {args.target}: name the CSV's party columns with "

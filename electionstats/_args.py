@@ -12,6 +12,7 @@ rows, and how to fix it):
 - :func:`check_count_array` (non-negative integers; booleans, text, fractions, NaN and
   values above 2**53 refused with positions, checked before any float conversion),
 - :func:`check_option` (an option string among the allowed ones),
+- :func:`check_names` (a name or a list of names: text, not empty, none repeated),
 - :func:`renamed_parameters` (a decorator that keeps an old keyword name working for one
   release with a ``DeprecationWarning``).
 """
@@ -38,6 +39,7 @@ __all__ = [
     "check_confidence_level",
     "check_count_array",
     "check_n_resamples",
+    "check_names",
     "check_option",
     "check_probability_array",
     "check_real",
@@ -209,6 +211,38 @@ def check_option(value: Any, name: str, allowed: Iterable[Any]) -> Any:
         choices = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"`{name}` must be one of {choices} (got {value!r}).")
     return value
+
+
+def check_names(value: Any, name: str, *, what: str = "name") -> tuple[str, ...]:
+    """A name or a sequence of names (text), in order, each at most once.
+
+    Refuses other types, items that are not text, an empty sequence and repeated names
+    (a repeated test would be run twice and counted twice in a multiple-testing
+    adjustment). Whether the names are known is for the caller to check.
+
+    Examples
+    --------
+    >>> check_names("last digit", "tests", what="test name")
+    ('last digit',)
+    >>> check_names(["a", "b"], "tests")
+    ('a', 'b')
+    """
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(f"`{name}` must be a {what} or a list of names (got {value!r}).")
+    names = tuple(value)
+    bad = [v for v in names if not isinstance(v, str)]
+    if bad:
+        raise TypeError(f"`{name}` holds {bad[:5]!r}, which are not {what}s.")
+    if not names:
+        raise ValueError(f"`{name}` is empty: give at least one {what}.")
+    repeated = [v for v in dict.fromkeys(names) if names.count(v) > 1]
+    if repeated:
+        raise ValueError(
+            f"`{name}` names {', '.join(map(repr, repeated))} more than once; give each once."
+        )
+    return names
 
 
 def check_alternative(alternative: Any, name: str = "alternative") -> str:

@@ -98,7 +98,7 @@ def read_table(path: str | Path, *, sep: str | None = None, encoding: str | None
     Raises
     ------
     CsvReadError
-        Unreadable file, empty or header-only table, ragged row.
+        Unreadable file, empty or header-only table, a column named twice, ragged row.
 
     Examples
     --------
@@ -116,6 +116,7 @@ def read_table(path: str | Path, *, sep: str | None = None, encoding: str | None
         sep = "\t"
     sep = sep or _sniff_sep(text, path)
     if len(sep) == 1:
+        _check_header(text, sep, path)
         _check_ragged(text, sep, path)
     try:
         df = _read(text, sep)
@@ -153,6 +154,20 @@ def _field_counts(text: str, sep: str) -> tuple[int, list[tuple[int, int]]]:
     rows = csv.reader(io.StringIO(text), delimiter=sep)
     header = next(rows, [])
     return len(header), [(i, len(r)) for i, r in enumerate(rows, start=2) if r and len(r) != len(header)]
+
+
+def _check_header(text: str, sep: str, path: Path) -> None:
+    """Refuse a header that names a column twice (pandas would rename the second 'A.1')."""
+    header = next(csv.reader(io.StringIO(text[:1 << 20]), delimiter=sep), [])
+    fields: dict[str, list[int]] = {}
+    for i, name in enumerate(header, start=1):
+        fields.setdefault(name, []).append(i)
+    repeated = {name: where for name, where in fields.items() if len(where) > 1}
+    if repeated:
+        what = "; ".join(f"names column {name!r} more than once (fields "
+                         f"{', '.join(map(str, where[:-1]))} and {where[-1]})"
+                         for name, where in list(repeated.items())[:3])
+        raise CsvReadError(f"{path}: the header {what}; rename the columns so each name is used once.")
 
 
 def _check_ragged(text: str, sep: str, path: Path) -> None:

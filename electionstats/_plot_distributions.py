@@ -308,6 +308,11 @@ def plot_excess_votes(result: Any, *, ax: Any = None, **kwargs: Any) -> Any:
     >>> ax.get_xlabel()
     'Turnout: ballots issued / registered voters (%)'
     """
+    if result.bin_centers is None:
+        raise ValueError(
+            f"nothing to plot: the excess votes were not computed ({result.n:,} stations usable, "
+            f"{result.n_excluded:,} excluded: {result.excluded_reason or 'too few stations'})."
+        )
     ax = get_ax(ax, figsize=(8, 4))
     x = np.asarray(result.bin_centers) * 100
     per = f"{result.bin_width * 100:g}"

@@ -75,8 +75,9 @@ def distributions_section(
          "caveat": caveat_sp},
     ])
     notes = []
-    fits = ev.anomalous_votes >= 0
-    if not fits:
+    computed = bool(np.isfinite(ev.anomalous_votes))
+    fits = computed and ev.anomalous_votes >= 0
+    if computed and not fits:
         notes.append(
             f"The excess-votes method does not fit these data: it finds {ev.anomalous_votes:,.0f} "
             f"(negative) anomalous votes for {party}, which means {party} does better at low "
@@ -153,6 +154,12 @@ def _render(party, fp, ip, sp, ev, adjusted, n_resamples, intro, title, fits, no
         f"adjusted p {fmt(p_sp, 'p')}. Compare the estimate with that clean-model value, not with zero."
     ))
 
+    if not np.isfinite(ev.anomalous_votes):
+        blocks.append(paragraph(
+            f"The excess votes could not be computed: {ev.n:,} stations usable, "
+            f"{ev.n_excluded:,} excluded ({ev.excluded_reason or 'too few stations'})."
+        ))
+        return Section(title, intro, blocks, anchor="turnout-and-vote-shares")
     fig, ax = plt.subplots(figsize=(8, 4))
     plot_excess_votes(ev, ax=ax)
     blocks.append(figure_html(fig, caption=(

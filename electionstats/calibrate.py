@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ._args import check_alpha
+from ._args import check_alpha, check_names
 from ._montecarlo import check_n_resamples
 from ._parallel import map_items
 from ._results import TableResult
@@ -500,7 +500,7 @@ def calibration_table(name: str = "kazakhstan", test: Any = None) -> Calibration
                         na_values={"rejection_rate": [""], "standard_error": [""]})
     frame["value"] = frame["value"].astype(float)
     if test is not None:
-        wanted = [test] if isinstance(test, str) else list(test)
+        wanted = list(check_names(test, "test", what="test name"))
         unknown = [t for t in wanted if t not in set(frame["test"])]
         if unknown:
             raise ValueError(f"`test`: {unknown} not in the {name} table; it has "

@@ -145,6 +145,8 @@ def _check_expr(election: Election, expr: str, name: str) -> str:
             f"`{name}`={expr!r}: {bad} is not a count column of this election; it has roles "
             f"{list(election.roles)} (sums such as 'valid+invalid' are allowed)."
         )
+    if name == "turnout":
+        election.check_turnout_numerator("+".join(parts), given=expr)
     return "+".join(parts)
 
 
@@ -1744,6 +1746,12 @@ def _excess_votes_iv(
     peak: Any, ratio: Any, n_resamples: Any, confidence_level: Any,
 ) -> tuple[str, str, str, int, int, float]:
     party, turnout, base = _common_iv(election, "excess_votes", party, turnout, base)
+    if "registered" in base.split("+"):
+        raise ValueError(
+            f"`base`={base!r}: the votes the party's votes are part of must be ballots (the "
+            "other parties' votes are base - party, and the registered voters include those "
+            f"who did not vote); choose from {[r for r in election.roles if r != 'registered']}."
+        )
     if by is not None and by not in election.regions and by not in election.extra:
         raise ValueError(
             f"`by`={by!r} is not a region level of this election; levels: "

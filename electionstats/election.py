@@ -276,6 +276,14 @@ class Election:
             "valid": _as_list(valid),
             "invalid": _as_list(invalid),
         }
+        for role, cols in role_specs.items():
+            repeated = [c for c in dict.fromkeys(cols) if cols.count(c) > 1]
+            if repeated:
+                raise ElectionDataError(
+                    f"`{role}` lists column(s) {repeated} more than once: the columns of a role "
+                    "are added up, so each station's count would be counted twice. Name each "
+                    "column once."
+                )
         party_map = _as_mapping(parties, "parties")
         region_map = _as_mapping(region, "region")
         extra_map = _as_mapping(extra, "extra")
@@ -446,7 +454,9 @@ class Election:
                 f"every one of the {len(df):,} stations has a missing count and "
                 "missing='exclude' leaves none; check the column choices."
             )
-        table = pd.DataFrame(index=ids_index[keep])
+        # All columns at once: inserting them one by one made pandas warn (PerformanceWarning)
+        # from about 100 parties on.
+        cols: dict[Any, np.ndarray] = {}
         for src, new in region_map.items():
             column = df[src]
             if column.dtype == object:
@@ -457,11 +467,12 @@ class Election:
                         f"{column[nested].iloc[0]!r}) at stations "
                         f"{show_ids(ids_index[nested.to_numpy()])}; a region is one name."
                     )
-            table[new] = column.to_numpy()[keep]
+            cols[new] = column.to_numpy()[keep]
         for target, values in columns.items():
-            table[target] = values[keep]
+            cols[target] = values[keep]
         for src, new in extra_map.items():
-            table[new] = df[src].to_numpy()[keep]
+            cols[new] = df[src].to_numpy()[keep]
+        table = pd.DataFrame(cols, index=ids_index[keep])
         ordered = (
             list(region_map.values())
             + [r for r in COUNT_ROLES if r in table]
@@ -627,7 +638,8 @@ class Election:
         Raises
         ------
         KeyError
-            ``turnout`` names a column that is not a ballot role.
+            ``turnout`` names a column that is not a ballot role, or counts the registered
+            voters (the denominator of turnout: ``registered / registered`` is 1 everywhere).
         ElectionDataError
             Nothing given and none of ``prefer`` exists.
 
@@ -643,7 +655,30 @@ class Election:
         >>> e.resolve_turnout(" ballots_issued ")
         'ballots_issued'
         """
-        return self._resolve_role(turnout, "turnout", prefer, "turnout")
+        resolved = self._resolve_role(turnout, "turnout", prefer, "turnout")
+        self.check_turnout_numerator(resolved, given=turnout)
+        return resolved
+
+    def check_turnout_numerator(self, expr: str, *, given: Any = None, name: str = "turnout") -> None:
+        """Refuse a turnout numerator that counts the registered voters.
+
+        The registered voters are the denominator of turnout: ``registered / registered``
+        is 1 at every station, and a sum with them is above 1. Every method that reads a
+        turnout numerator asks here (through :meth:`resolve_turnout` or directly).
+
+        Raises
+        ------
+        KeyError
+            ``expr`` (a role or a sum ``'a+b'``) includes ``'registered'``.
+        """
+        if "registered" in [p.strip() for p in expr.split("+")]:
+            ballots = [r for r in self.roles if r != "registered"]
+            raise KeyError(
+                f"`{name}`={expr if given is None else given!r}: the registered voters are the "
+                "denominator of turnout, not ballots cast (the turnout would be 1 at every "
+                f"station); choose the ballots from the roles {ballots} (sums like "
+                "'valid+invalid' are allowed)."
+            )
 
     def resolve_base(
         self, base: str | None = None, *, prefer: Sequence[str] = BASE_PREFERENCE

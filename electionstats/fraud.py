@@ -1135,6 +1135,16 @@ def fit_fraud_model(
     codes = codes[keep]
     used, codes = np.unique(codes, return_inverse=True)
     G = len(used)
+    alone = np.bincount(codes, minlength=G)[codes] == 1
+    if by is not None and alone.any():
+        warnings.warn(
+            f"{int(alone.sum()):,} stations are the only station of their `by`={by!r} unit "
+            f"(of {G:,} units): a unit's clean medians are fitted to its stations, so such a "
+            "station is called clean whatever its numbers (posterior fraud probability near 0) "
+            "and adds nothing to the fraud shares. Merge small units or use a higher level.",
+            SmallSampleWarning,
+            stacklevel=2,
+        )
     R, B, V, W = R[keep], B[keep], V[keep], W[keep]
     lay = _Layout(G, int(clean_components))
     d = _prepare(R, B, V, W, codes, G, int(n_nodes))
@@ -1154,6 +1164,16 @@ def fit_fraud_model(
     table = pd.concat([_fraud_intervals(d, lay, fit["full"], level), _clean_rows(d, lay, fit["full"])])
     table.index.name = "parameter"
     _warn_no_clean_class(table)
+    tau, nu = float(table.loc["tau", "estimate"]), float(table.loc["nu", "estimate"])
+    if tau > EXTREME_MIN and nu > EXTREME_MIN:
+        warnings.warn(
+            f"the clean model is centred at turnout {tau:.1%} and {party} {nu:.1%}, inside the "
+            f"corner that extreme fraud produces (turnout above {EXTREME_MIN:.0%} and the "
+            "party near 100%): clean and extremely fraudulent stations cannot be told apart "
+            "there, so a small f_e is not evidence of no fraud.",
+            ModelFitWarning,
+            stacklevel=2,
+        )
     table["description"] = [_DESCRIPTIONS[k] for k in table.index]
     _, _, _, dens = _evaluate(d, lay, fit["full"], grad=False)
     par = lay.unpack(fit["full"])

@@ -397,7 +397,13 @@ def build_report(
             "the station report needs the ballots of each station: name the column with "
             "--ballots-found or --ballots-issued (and --registered for turnout)."
         )
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:  # a file on the path, no permission, a read-only file system
+        raise NotADirectoryError(
+            f"--out {str(out)!r} cannot be created ({err.strerror or err}); give a folder that "
+            "can be written to."
+        ) from None
     reset_used()
     parts: list[Any] = []
     steps = _builders(election, rng=rng, n_resamples=n_resamples)

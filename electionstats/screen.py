@@ -15,15 +15,16 @@ how often each test fires on clean simulated elections and how often it detects 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ._args import check_alpha
+from ._args import check_alpha, check_names
 from ._groups import adjust_pvalues
 from ._parallel import map_items
 from ._results import TableResult
@@ -186,16 +187,34 @@ def check_tests(tests: Any) -> tuple[str, ...]:
     """Validate a list of battery names (or 'all'); return them as a tuple."""
     if tests is None:
         return DEFAULT_TESTS
-    if isinstance(tests, str):
-        tests = ALL_TESTS if tests == "all" else (tests,)
-    tests = tuple(tests)
+    if isinstance(tests, str) and tests == "all":
+        return ALL_TESTS
+    if not isinstance(tests, str) and not isinstance(tests, Iterable):
+        raise TypeError(f"`tests` must be a test name, a list of names or 'all' (got {tests!r}).")
+    tests = check_names(tests, "tests", what="test name")
     unknown = [t for t in tests if t not in TESTS]
-    if unknown or not tests:
+    if unknown:
+        by_lower = {k.lower(): k for k in TESTS}
+        close = [by_lower.get(t.lower()) or next(iter(difflib.get_close_matches(t, TESTS, n=1)), None)
+                 for t in unknown]
+        hint = ", ".join(repr(c) for c in close if c)
         raise ValueError(
-            f"`tests`: unknown test(s) {unknown}; choose from {list(TESTS)} or 'all' "
-            "(every test but the slow fraud model)."
+            f"`tests`: unknown test(s) {unknown}{f' (did you mean {hint}?)' if hint else ''}; "
+            f"choose from {list(TESTS)} or 'all' (every test but the slow fraud model)."
         )
     return tests
+
+
+def check_battery_alpha(alpha: Any, names: tuple[str, ...]) -> float:
+    """``alpha`` for the battery: an interval test decides with a 1 - 2 alpha interval."""
+    alpha = check_alpha(alpha)
+    lower = [n for n in names if TESTS[n].rule == "lower"]
+    if lower and not alpha < 0.5:
+        raise ValueError(
+            f"`alpha`={alpha!r} must be below 0.5 for the interval tests {lower}: their "
+            "one-sided alpha bound is the edge of a 1 - 2 alpha interval."
+        )
+    return alpha
 
 
 def run_test(
@@ -433,13 +452,19 @@ def screen(
 
     names = check_tests(tests)
     n_resamples = check_n_resamples(n_resamples)
-    alpha = check_alpha(alpha)
+    alpha = check_battery_alpha(alpha, names)
     if isinstance(elections, str):
         from . import datasets
 
         elections = datasets.list()["name"].tolist() if elections == "all" else [elections]
     elif isinstance(elections, Election) or hasattr(elections, "election"):
         elections = [elections]
+    elif isinstance(elections, Mapping):
+        raise TypeError(
+            "`elections` is a mapping (dict): its keys would be read as data set names. Pass "
+            "a list of names or Elections, e.g. list(d.values()); each row is labelled with "
+            "the Election's name."
+        )
     if not isinstance(elections, Iterable):
         raise TypeError(
             f"`elections` must be a name, an Election or an iterable of them (got "

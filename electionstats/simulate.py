@@ -40,8 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ._args import check_rng
-from .election import Election
+from ._args import EXACT_INTEGER_LIMIT, check_rng
+from .election import COUNT_ROLES, Election
 
 __all__ = [
     "DigitFabrication",
@@ -240,8 +240,8 @@ class DigitFabrication:
     ----------
     share : float
         Share of stations whose protocols are made up.
-    columns : sequence of str, optional
-        Party columns to fabricate; all parties by default.
+    columns : str or sequence of str, optional
+        Party column(s) to fabricate; all parties by default.
     digit_weights : sequence of 10 floats, optional
         Relative frequency of the digits 0-9 (a default human-like pattern that avoids
         0 and 5 and favours 1, 2 and 7).
@@ -262,6 +262,9 @@ class DigitFabrication:
     def __post_init__(self) -> None:
         _unit(self.share, "share")
         _unit(self.repeat_avoidance, "repeat_avoidance")
+        if isinstance(self.columns, str):
+            # one column name, not a sequence of one-letter names
+            object.__setattr__(self, "columns", (self.columns,))
         w = np.asarray(self.digit_weights, dtype=float)
         if w.shape != (10,) or not np.all(np.isfinite(w)) or (w < 0).any() or w.sum() <= 0:
             raise ValueError("`digit_weights` must be 10 non-negative finite numbers with a positive sum.")
@@ -304,6 +307,8 @@ def _half_normal_below_one(rng: np.random.Generator, n: int, scale: float) -> np
 
 def _take_from_others(votes: np.ndarray, k: int, need: np.ndarray) -> None:
     """Move ``need`` votes to party ``k`` from the others, in proportion to their votes."""
+    if votes.shape[-1] == 1:
+        return  # one party: no other party to take from (``need`` is 0)
     others = np.delete(votes, k, axis=-1)
     total = others.sum(axis=-1)
     frac = np.divide(others, total[..., None], out=np.zeros(others.shape), where=total[..., None] > 0)
@@ -367,7 +372,7 @@ class SimulatedElections:
 
     def __getitem__(self, i: int) -> SimulatedElection:
         n = len(self)
-        if not isinstance(i, numbers.Integral) or not -n <= i < n:
+        if isinstance(i, (bool, np.bool_)) or not isinstance(i, numbers.Integral) or not -n <= i < n:
             raise IndexError(f"election index {i!r} out of range for {n} elections.")
         one = {k: v[i] for k, v in self.counts.items()}
         tr = {k: v[i] for k, v in self.truth.items()}
@@ -548,7 +553,14 @@ def simulate_election(
     n = p["n_stations"]
     shape = (m, n)
     if p["registered"] is None:
-        R = np.maximum(np.round(p["median_size"] * np.exp(size_sd * gen.standard_normal(shape))), 10).astype(np.int64)
+        sizes = np.maximum(np.round(p["median_size"] * np.exp(size_sd * gen.standard_normal(shape))), 10)
+        if not sizes.max() <= EXACT_INTEGER_LIMIT:
+            raise ValueError(
+                f"`registered`={registered!r} with `size_sd`={size_sd!r} draws station sizes of up "
+                f"to {float(sizes.max()):.3g} voters, above 2**53 (counts beyond it are not exact); "
+                "lower the median size or its log-sd."
+            )
+        R = sizes.astype(np.int64)
     else:
         R = np.broadcast_to(p["registered"], shape).copy()
     region_codes = p["region_codes"]
@@ -559,13 +571,17 @@ def simulate_election(
         tau_logit += (region_sd * gen.standard_normal((m, k)))[:, region_codes]
         nu_logit += (region_sd * gen.standard_normal((m, k)))[:, region_codes]
     a = _rates(gen, special.expit(tau_logit), p["turnout_sd"], spread, "turnout")
-    v = _rates(gen, special.expit(nu_logit), p["support_sd"], spread, "support")
+    if len(p["parties"]) > 1:
+        v = _rates(gen, special.expit(nu_logit), p["support_sd"], spread, "support")
+    else:
+        v = np.ones(shape)  # one party: its share is 1 at every station
     voters = gen.binomial(R, a)
     inv = gen.binomial(voters, p["invalid"])
     valid = voters - inv
     n_par = len(p["parties"])
     votes = np.zeros(shape + (n_par,), dtype=np.int64)
-    votes[..., 0] = gen.binomial(valid, v)
+    # one party takes every valid vote (a binomial at the clipped rate 1 - 1e-6 lost some)
+    votes[..., 0] = gen.binomial(valid, v) if n_par > 1 else valid
     rest_props = np.asarray(p["shares"][1:], dtype=float)
     if n_par > 1:
         rest_props = rest_props / rest_props.sum()
@@ -603,15 +619,13 @@ def simulate_election(
 
 def _build(counts: dict, truth: dict, params: dict, station_ids: np.ndarray, region: np.ndarray | None) -> SimulatedElection:
     parties = list(params["parties"])
-    df = pd.DataFrame({"station_id": station_ids})
+    columns: dict[str, Any] = {"station_id": station_ids}
     if region is not None:
-        df["region"] = region
-    df["registered"] = counts["registered"]
-    df["ballots"] = counts["ballots"]
-    df["valid"] = counts["valid"]
-    df["invalid"] = counts["invalid"]
-    for party in parties:
-        df[party] = counts[party]
+        columns["region"] = region
+    for key in ("registered", "ballots", "valid", "invalid", *parties):
+        columns[key] = counts[key]
+    # one frame from all columns at once (column by column, many parties made pandas warn)
+    df = pd.DataFrame(columns)
     e = Election.from_frame(
         df, station_id="station_id", registered="registered", ballots_issued="ballots",
         ballots_found="ballots", valid="valid", invalid="invalid", parties=parties,
@@ -638,12 +652,17 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
         R = registered.data["registered"].to_numpy(np.int64)
         station_ids = registered.data.index.to_numpy()
         if registered.regions and regions is None:
-            codes, labels = pd.factorize(registered.data[registered.regions[0]].astype(str), sort=True)
+            # stations with no region label form a region of their own (the -1 code of a
+            # missing label once indexed the last region)
+            codes, labels = pd.factorize(registered.data[registered.regions[0]].astype(str), sort=True,
+                                         use_na_sentinel=False)
             region_codes, region_labels = codes, list(labels)
         p["registered"], p["median_size"] = R, float(np.median(R))
     elif isinstance(registered, numbers.Real) and not isinstance(registered, (bool, np.bool_)):
         if not registered >= 10 or not np.isfinite(registered):
             raise ValueError(f"`registered` as a median station size must be at least 10 (got {registered!r}).")
+        if registered > EXACT_INTEGER_LIMIT:
+            raise ValueError(f"`registered` as a median station size must be at most 2**53 (got {registered!r}).")
         p["registered"], p["median_size"] = None, float(registered)
     else:
         R = np.asarray(registered)
@@ -651,6 +670,12 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
             raise ValueError(
                 "`registered` must be a median size, a 1-D array of non-negative integer station "
                 "sizes, or an Election."
+            )
+        if R.size and R.max() > EXACT_INTEGER_LIMIT:
+            raise ValueError(
+                f"`registered` has station sizes above 2**53 (e.g. {int(R.max()):,}) at positions "
+                f"{np.flatnonzero(R > EXACT_INTEGER_LIMIT)[:5].tolist()}; no station has that many "
+                "voters and counts beyond 2**53 are not exact."
             )
         p["registered"], p["median_size"] = R.astype(np.int64), float(np.median(R))
     if p["registered"] is not None:
@@ -670,6 +695,15 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
             "have at most a few hundred thousand)."
         )
     p["n_stations"] = int(n_stations)
+    if n_elections is not None and isinstance(n_elections, numbers.Integral) and (
+        int(n_elections) * int(n_stations) > MAX_STATIONS
+    ):
+        raise ValueError(
+            f"`n_elections` x `n_stations` = {int(n_elections) * int(n_stations):,} station "
+            f"results is above the limit of {MAX_STATIONS:,} per batch (about "
+            f"{int(n_elections) * int(n_stations) * 100 / 2**30:,.0f} GiB); draw the elections in "
+            "smaller batches (a loop over seeds spawned from one SeedSequence)."
+        )
     if station_ids is None:
         station_ids = np.arange(1, p["n_stations"] + 1)
     p["station_ids"] = station_ids
@@ -693,16 +727,33 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
         names = [str(x) for x in parties]
         if len(set(names)) != len(names):
             raise ValueError(f"`parties` names must be distinct (got {names}).")
+        # the batch's count arrays and the table use these keys (a party 'ballots' replaced
+        # the ballots and ended in a consistency error about valid + invalid ballots)
+        taken = [n.strip() for n in names
+                 if n.strip() in (*COUNT_ROLES, "ballots", "n_stations", "region")]
+        if taken:
+            raise ValueError(
+                f"`parties`: {taken} name columns of the simulated table ({list(COUNT_ROLES)}, "
+                "'ballots', 'region', and the totals field 'n_stations'); choose other party names."
+            )
     else:
         raise ValueError(f"`parties` must be a number of parties or a list of names (got {parties!r}).")
-    if isinstance(support, numbers.Real) and not isinstance(support, bool):
+    if isinstance(support, numbers.Real) and not isinstance(support, (bool, np.bool_)):
         s0 = _unit(support, "support", closed_low=False, closed_high=len(names) == 1)
         if len(names) == 1 and s0 != 1.0:
             raise ValueError("with one party `support` must be 1.")
         shares = [s0] + [(1 - s0) / (len(names) - 1)] * (len(names) - 1) if len(names) > 1 else [1.0]
     else:
+        if (not isinstance(support, (Sequence, np.ndarray)) or isinstance(support, (str, bytes))
+                or any(isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real)
+                       for x in support)):
+            raise TypeError(
+                "`support` must be a number or a sequence of numbers (one mean share per party) "
+                f"(got {support!r})."
+            )
         shares = [float(x) for x in support]
-        if len(shares) != len(names) or min(shares) <= 0 or abs(sum(shares) - 1) > 1e-9:
+        if (len(shares) != len(names) or not all(np.isfinite(shares)) or min(shares) <= 0
+                or abs(sum(shares) - 1) > 1e-9):
             raise ValueError(
                 f"`support` as a sequence needs one positive mean share per party ({len(names)}) "
                 f"summing to 1 (got {support!r})."
@@ -713,6 +764,11 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
         if isinstance(regions, numbers.Integral) and not isinstance(regions, bool):
             if regions < 1:
                 raise ValueError(f"`regions` must be at least 1 (got {regions}).")
+            if regions > p["n_stations"]:
+                raise ValueError(
+                    f"`regions`={regions} is more than the {p['n_stations']:,} stations; every "
+                    "region needs at least one station."
+                )
             # stations assigned to regions in blocks of nearly equal size (deterministic)
             region_codes = (np.arange(p["n_stations"]) * int(regions)) // p["n_stations"]
             region_labels = [f"Region {i + 1}" for i in range(int(regions))]
@@ -720,6 +776,12 @@ def _check_params(n_stations, registered, turnout, turnout_sd, support, support_
             lab = np.asarray(regions, dtype=object)
             if lab.shape != (p["n_stations"],):
                 raise ValueError(f"`regions` as labels needs one label per station ({p['n_stations']:,}).")
+            missing = np.flatnonzero(pd.isna(lab))
+            if missing.size:
+                raise ValueError(
+                    f"`regions` has missing (NaN or None) labels at positions {missing[:5].tolist()}"
+                    f"{' ...' if missing.size > 5 else ''}; give every station a region."
+                )
             codes, labels = pd.factorize(pd.Series(lab).astype(str), sort=True)
             region_codes, region_labels = codes, list(labels)
     p["region_codes"] = region_codes

@@ -104,6 +104,25 @@ def test_bad_arguments(kwargs, error, match):
         es.calibrate(**kw)
 
 
+@pytest.mark.parametrize(
+    ("test", "error", "match"),
+    [
+        ([], ValueError, r"`test` is empty"),  # once IndexError: single positional indexer
+        (5, TypeError, r"`test` must be a test name or a list of names \(got 5\)"),
+        (["last digit", 7], TypeError, r"`test` holds \[7\], which are not test names"),
+    ],
+)
+def test_shipped_table_refuses_a_bad_test_selection(test, error, match):
+    with pytest.raises(error, match=match):
+        es.calibration_table("kazakhstan", test=test)
+
+
+def test_calibrate_refuses_repeated_tests():
+    """A repeated name once gave two identical rows per setting."""
+    with pytest.raises(ValueError, match=r"`tests` names 'last digit' more than once"):
+        es.calibrate(["last digit", "last digit"], n_stations=100, n_elections=2, workers=1)
+
+
 @pytest.mark.parametrize("name", ["kazakhstan", "russia2011"])
 def test_shipped_tables_cover_every_test(name):
     res = es.calibration_table(name)

@@ -122,3 +122,45 @@ def test_datasets_lists_address_sha256_licence(capsys):
     assert "sha256:  fd8aeceeebe92664872cf6fcaa43a11c2bf3f4914d9667bbd9bf2df6972cbd8f" in block
     assert "licence: no licence stated; official results" in block
     assert "licence: GPL-3 (package data)" in out.split("albania-2013\n")[1]
+
+
+@pytest.mark.parametrize("n_rows", [1, 2, 3])
+def test_a_report_of_a_few_stations_is_written_without_a_traceback(tmp_path, capsys, out, n_rows):
+    """A one-station CSV once ended in a traceback (plot_excess_votes on an excess-votes
+    result that could not be computed: TypeError 'NoneType' * 100), after the report had
+    described the missing estimate as 'nan (negative) anomalous votes'."""
+    f = tmp_path / "few.csv"
+    f.write_text("".join(GOOD.splitlines(keepends=True)[: n_rows + 1]), encoding="utf-8")
+    assert main(["report", str(f), *ROLES, "--n-resamples", "19", *out]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "report written to" in captured.out
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "nan (negative)" not in html
+    assert ("excess votes could not be computed" in html) == (n_rows == 1)
+
+
+def test_a_header_naming_a_column_twice_is_refused(tmp_path, capsys, out):
+    """pandas renamed the second 'A' to 'A.1' and the report silently used the first."""
+    f = tmp_path / "dup.csv"
+    f.write_text("id,reg,ballots,A,A\n1,100,60,40,20\n2,200,150,100,50\n", encoding="utf-8")
+    line = _error(capsys, ["report", str(f), *ROLES, *out])
+    assert "names column 'A' more than once (fields 4 and 5)" in line
+
+
+def test_an_out_folder_that_cannot_be_made_is_named_as_out(tmp_path, capsys):
+    """Once '[Errno 20] Not a directory: ...' (or '[Errno 2] No such file or directory' under
+    /proc), which reads as if the input file were missing."""
+    f = tmp_path / "afile"
+    f.write_text("x", encoding="utf-8")
+    csv = tmp_path / "ok.csv"
+    csv.write_text(GOOD, encoding="utf-8")
+    line = _error(capsys, ["report", str(csv), *ROLES, "--out", str(f / "sub"), "--no-progress"])
+    assert f"--out {str(f / 'sub')!r} cannot be created" in line
+
+
+@pytest.mark.parametrize("target", [[], ["albania-2013"]])
+def test_csv_options_with_a_dataset_or_the_default_case_are_refused(capsys, out, target):
+    """`report albania-2013 --party X` once ignored --party silently (and --title, --sep,
+    ...): the report was about the dataset's leader, not the party asked for."""
+    line = _error(capsys, ["report", *target, "--party", "PD", "--title", "Mine", *out])
+    assert "--title and --party apply to a CSV file, but" in line

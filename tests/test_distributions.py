@@ -559,6 +559,9 @@ class TestExcessVotes:
         with pytest.warns(es.SmallSampleWarning, match="only 0 station"):
             r = dist.excess_votes(only, party="A", n_resamples=5, rng=0)
         assert np.isnan(r.anomalous_votes) and r.n_excluded == 5
+        # nothing computed, nothing to plot (once TypeError: 'NoneType' * 100)
+        with pytest.raises(ValueError, match=r"nothing to plot: the excess votes were not computed \(0 stations usable, 5 excluded"):
+            r.plot()
 
     def test_recovers_injected_stuffing_and_clean_is_small(self):
         df = simulate_frame(6000, seed=21, stuffing=0.1)

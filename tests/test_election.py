@@ -421,3 +421,27 @@ def test_rc14_odd_column_specs():
     assert Election.from_frame(pd.DataFrame({" A ": [1]}), parties=[" A "]).parties == ("A",)
     with pytest.raises(ElectionDataError, match=r"party name\(s\) \['A'\] repeat \(names are stripped"):
         Election.from_frame(pd.DataFrame({"A ": [1], "A": [2]}), parties=["A ", "A"])
+
+
+@pytest.mark.parametrize("numerator", ["registered", " registered ", "valid+registered"])
+def test_registered_voters_are_not_a_turnout_numerator(numerator):
+    """turnout='registered' gave registered / registered = 1 at every station, and the fraud
+    model fitted that silently (p = 1)."""
+    df = pd.DataFrame({"reg": [100, 200], "found": [60, 150], "A": [40, 100], "B": [20, 50]})
+    e = Election.from_frame(df, registered="reg", ballots_found="found", valid=["A", "B"],
+                            parties=["A", "B"])
+    with pytest.raises(KeyError, match=r"denominator of turnout, not ballots cast .* \['ballots_found', 'valid'\]"):
+        e.turnout(numerator)
+    with pytest.raises(KeyError, match="denominator of turnout"):
+        es.fit_fraud_model(es.simulate_election(60, rng=0).election, turnout=numerator)
+    assert e.turnout("ballots_found").tolist() == [0.6, 0.75]
+
+
+@pytest.mark.parametrize(("role", "cols"), [("registered", ["reg", "reg"]), ("valid", ["A", "A", "B"])])
+def test_a_column_listed_twice_in_a_role_sum_is_refused(role, cols):
+    """registered=['reg', 'reg'] gave 200 registered for a station of 100, and
+    valid=['A', 'A', 'B'] 100 valid votes for 60, silently."""
+    df = pd.DataFrame({"reg": [100, 200], "b": [60, 150], "A": [40, 100], "B": [20, 50]})
+    kw = {"registered": "reg", "ballots_found": "b", "parties": ["A", "B"], role: cols}
+    with pytest.raises(ElectionDataError, match=rf"`{role}` lists column\(s\) \['{cols[0]}'\] more than once"):
+        Election.from_frame(df, **kw)

@@ -281,3 +281,39 @@ def test_fit_at_the_corner_with_no_clean_class_gets_intervals():
     assert est.loc["f_e", "low"] <= 0.05 <= est.loc["f_e", "high"]  # measured 0.0473-0.0547
     assert (est.loc[["f_i", "f_e"], "low"] <= est.loc[["f_i", "f_e"], "estimate"]).all()
     assert (est.loc[["f_i", "f_e"], "estimate"] <= est.loc[["f_i", "f_e"], "high"]).all()
+
+
+def test_stations_alone_in_their_by_group_are_named_in_a_warning():
+    """A station alone in its `by` unit gets that unit's clean medians fitted to it alone, so
+    the model calls it clean whatever its numbers: measured, 4 extremely stuffed stations
+    put alone in a region got posterior extreme 0.000 (1.000 for those in shared regions),
+    silently. Now a SmallSampleWarning counts them."""
+    sim = es.simulate_election(600, fraud=es.KlimekFraud(0.0, 0.1), rng=3)
+    cls = sim.truth["fraud_class"].astype(str).to_numpy()
+    labels = np.array([f"R{i % 3}" for i in range(600)], dtype=object)
+    solo = np.flatnonzero(cls == "extreme")[::2]
+    labels[solo] = [f"alone {j}" for j in range(len(solo))]
+    sim = es.simulate_election(registered=sim.election, regions=labels,
+                               fraud=es.KlimekFraud(0.0, 0.1), rng=3)
+    alone = sim.truth.index[[labels[i].startswith("alone") for i in range(600)]]
+    n_alone = len(alone)
+    with pytest.warns(es.SmallSampleWarning,
+                      match=rf"{n_alone} stations are the only station of their `by`='region' unit"):
+        fit = es.fit_fraud_model(sim.election, by="region", rng=0)
+    extreme_alone = sim.truth.loc[alone, "fraud_class"] == "extreme"
+    assert extreme_alone.sum() >= 3
+    # what the warning is about: those stations are called clean whatever their numbers
+    assert (fit.posterior.loc[alone[extreme_alone], "extreme"] < 0.01).all()
+
+
+def test_a_clean_model_centred_in_the_extreme_corner_is_named_in_a_warning():
+    """Every station at 100 % turnout and 100 % for one party (the extreme-fraud signature)
+    was fitted as clean, f_e = 0 [0, 0.134], p = 0.96, without a word: the clean model
+    centred at (99.9 %, 99.9 %) takes the corner, and no data can tell it from extreme fraud."""
+    reg = np.random.default_rng(0).integers(500, 1500, 200)
+    df = pd.DataFrame({"id": range(200), "reg": reg, "b": reg, "A": reg, "B": 0})
+    e = es.Election.from_frame(df, station_id="id", registered="reg", ballots_found="b",
+                               valid="b", parties=["A", "B"])
+    with pytest.warns(es.ModelFitWarning, match=r"clean model is centred at turnout 99.9% and A 99.9%, inside the corner"):
+        fit = es.fit_fraud_model(e, rng=0, n_nodes=8)
+    assert fit.estimates.loc["f_e", "estimate"] == 0

@@ -84,11 +84,28 @@ def test_a_test_that_cannot_run_is_a_row_with_a_reason(sims):
         ({"tests": ["benford"]}, ValueError, "unknown test"),
         ({"alpha": 1.5}, ValueError, "`alpha`"),
         ({"n_resamples": 0}, ValueError, "`n_resamples`"),
+        # once "unknown test(s) []"
+        ({"tests": []}, ValueError, r"`tests` is empty: give at least one test name"),
+        # once two identical rows per election, both counted in the adjustment
+        ({"tests": ["last digit", "zero or five", "last digit"]}, ValueError,
+         r"`tests` names 'last digit' more than once"),
+        # once Python's "'int' object is not iterable" / "unhashable type: 'list'"
+        ({"tests": 5}, TypeError, r"`tests` must be a test name, a list of names or 'all' \(got 5\)"),
+        ({"tests": [["last digit"]]}, TypeError, r"`tests` holds \[\['last digit'\]\], which are not test names"),
+        ({"tests": ["Last digit"]}, ValueError, r"unknown test\(s\) \['Last digit'\] \(did you mean 'last digit'\?\)"),
+        # once every excess-votes row 'not computed' with a confidence level of -0.2
+        # once each key read as a data set name ("unknown dataset 'Russia 2011'")
+        ({"elections": "a mapping"}, TypeError, r"`elections` is a mapping \(dict\)"),
+        ({"tests": ["excess votes"], "alpha": 0.6}, ValueError,
+         r"`alpha`=0.6 must be below 0.5 for the interval tests \['excess votes'\]"),
     ],
 )
 def test_bad_arguments(sims, kwargs, error, match):
+    if kwargs.get("elections") == "a mapping":
+        kwargs = {**kwargs, "elections": {f"election {i}": s for i, s in enumerate(sims)}}
+    kwargs = {"elections": sims, **kwargs}
     with pytest.raises(error, match=match):
-        es.screen(sims, workers=1, **kwargs)
+        es.screen(workers=1, **kwargs)
     with pytest.raises(TypeError, match="`elections`"):
         es.screen([1, 2], workers=1)
 

@@ -143,3 +143,108 @@ def test_bad_arguments_are_named():
         es.simulate_election(10, rng=True)
     with pytest.raises(ValueError, match="spread"):
         es.simulate_election(10, spread="gamma")
+
+
+# ---------------------------------------------------------------------------------------
+# Adversarial inputs (each once gave a silent wrong answer, a raw numpy error or a crash)
+# ---------------------------------------------------------------------------------------
+
+
+def test_missing_region_labels_are_refused_not_merged_into_the_last_region():
+    """['a', None, nan] was read as ['a', 'a', 'a'] (factorize's -1 indexed the last label)."""
+    with pytest.raises(ValueError, match=r"`regions` has missing \(NaN or None\) labels at positions \[1, 2\]"):
+        es.simulate_election(3, regions=["a", None, float("nan")], rng=0)
+
+
+def test_regions_of_a_reused_election_keep_missing_values_apart():
+    df = pd.DataFrame({"id": range(6), "r": ["N", "N", None, "S", "S", None],
+                       "reg": [500, 600, 700, 800, 900, 1000], "A": [100] * 6})
+    base = es.Election.from_frame(df, station_id="id", region="r", registered="reg", parties=["A"])
+    sim = es.simulate_election(registered=base, region_sd=0.3, rng=2)
+    got = sim.election.data["region"]
+    assert got.iloc[[0, 1, 3, 4]].tolist() == ["N", "N", "S", "S"]
+    assert got.iloc[[2, 5]].isna().all()
+
+
+def test_more_regions_than_stations_is_refused():
+    """regions=200 for 10 stations silently gave 10 regions."""
+    with pytest.raises(ValueError, match=r"`regions`=200 is more than the 10 stations"):
+        es.simulate_election(10, regions=200, rng=0)
+    assert es.simulate_election(10, regions=10, rng=0).election.data["region"].nunique() == 10
+
+
+def test_batches_too_large_for_memory_are_refused_before_allocation():
+    """10,000 stations x 100,000 elections was allocated and the process was killed."""
+    with pytest.raises(ValueError, match=r"`n_elections` x `n_stations` = 1,000,000,000 .* limit of 10,000,000"):
+        es.simulate_election(10_000, n_elections=100_000, rng=0)
+
+
+def test_one_party_gets_every_valid_vote():
+    """With one party, 144 of 200,000 stations had a vote missing (share clipped at 1 - 1e-6),
+    the default support_sd was refused with a message about a beta spread around 1.000, and
+    RoundingFraud crashed with numpy's 'argmax of an empty sequence'."""
+    sim = es.simulate_election(200_000, parties=1, support=1.0, registered=2000, rng=0)
+    d = sim.election.data
+    assert (d["Leader"] == d["valid"]).all()
+    r = es.simulate_election(500, parties=1, support=1.0, fraud=es.RoundingFraud(0.5), rng=0)
+    d = r.election.data
+    assert (d["Leader"] == d["valid"]).all() and r.truth["stolen"].sum() == 0
+
+
+@pytest.mark.parametrize(
+    ("support", "error", "match"),
+    [
+        ([float("nan"), 0.5, 0.5], ValueError, "one positive mean share per party"),
+        ("0.5", TypeError, "`support` must be a number or a sequence of numbers"),
+        (True, TypeError, "`support` must be a number or a sequence of numbers"),
+        ([0.5, "0.3", 0.2], TypeError, "`support` must be a number or a sequence of numbers"),
+    ],
+)
+def test_support_that_is_not_numbers_is_refused(support, error, match):
+    with pytest.raises(error, match=match):
+        es.simulate_election(5, support=support, rng=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"registered": 1e30}, {"size_sd": 50.0}, {"registered": np.array([2**63 + 5], dtype=np.uint64)}],
+)
+def test_station_sizes_beyond_exact_counts_are_refused_naming_the_parameters(kwargs):
+    """These ended in numpy's 'n < 0' (the sizes overflowed int64)."""
+    with pytest.raises(ValueError, match=r"`registered`.*2\*\*53"):
+        es.simulate_election(3 if "size_sd" in kwargs or isinstance(kwargs["registered"], float) else None,
+                             rng=0, **kwargs)
+
+
+def test_digit_fabrication_takes_one_column_name_as_a_string():
+    """columns='Leader' was read letter by letter ("party 'L' is not one of ...")."""
+    a = es.simulate_election(300, fraud=es.DigitFabrication(1.0, columns="Leader"), rng=3)
+    b = es.simulate_election(300, fraud=es.DigitFabrication(1.0, columns=["Leader"]), rng=3)
+    pd.testing.assert_frame_equal(a.election.data, b.election.data)
+
+
+def test_many_parties_build_the_table_without_pandas_warnings():
+    """parties=300 emitted hundreds of pandas PerformanceWarnings (a column inserted at a time)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim = es.simulate_election(5, parties=300, rng=0)
+    assert len(sim.election.parties) == 300
+
+
+def test_a_batch_is_not_indexed_by_a_boolean():
+    """batch[True] silently gave election 1."""
+    batch = es.simulate_election(20, n_elections=3, rng=0)
+    with pytest.raises(IndexError, match="election index True"):
+        batch[True]
+    assert batch[np.int64(2)].election.n_stations == 20
+
+
+@pytest.mark.parametrize("name", ["registered", "valid", " invalid ", "n_stations", "region", "ballots"])
+def test_party_names_taken_by_the_table_are_refused_in_simulator_terms(name):
+    """These were refused by Election.from_frame with a fix the simulator does not take
+    ("rename them with a dict, e.g. parties={'source column': 'Party name'}"); a party named
+    'ballots' replaced the ballots and ended in a consistency error."""
+    with pytest.raises(ValueError, match=rf"`parties`: \['{name.strip()}'\] .* choose other party names"):
+        es.simulate_election(5, parties=[name, "B"], regions=2, rng=0)
