@@ -101,8 +101,10 @@ def plot_fingerprint(
     te = np.asarray(result.turnout_edges) * 100
     se = np.asarray(result.share_edges) * 100
     shown = np.where(counts > 0, counts, np.nan) if log else counts
-    vmax = np.nanmax(shown) if np.isfinite(shown).any() else 1.0
-    norm = LogNorm(vmin=max(np.nanmin(shown), 1e-12), vmax=vmax) if log and vmax > 0 else None
+    drawn = np.isfinite(shown).any()  # no station in any bin: an empty panel, no all-NaN warning
+    vmax = np.nanmax(shown) if drawn else 1.0
+    vmin = np.nanmin(shown) if drawn else 1e-12
+    norm = LogNorm(vmin=max(vmin, 1e-12), vmax=vmax) if log and vmax > 0 else None
     mesh = ax.pcolormesh(te, se, shown.T, cmap=cmap, norm=norm, **kwargs)
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 100)

@@ -77,10 +77,15 @@ def digits_section(election: Election, *, rng: Any = None, n_resamples: int = 10
     long = table.long.reset_index(drop=True)
     tested = long[long["pvalue"].notna()].reset_index(drop=True)
     # exact size-aware null (each station's own binomial), no simulation
-    res = last_digit_test(
-        election.counts(leader), null="size-aware", denominator=election.counts(ballots_role),
-    )
-    v = _cramers_v(res)
+    try:
+        res = last_digit_test(
+            election.counts(leader), null="size-aware", denominator=election.counts(ballots_role),
+        )
+    except ValueError as err:  # no count large enough (tiny stations): said in the section
+        res, why = None, str(err)
+    else:
+        why = ""
+    v = np.nan if res is None else _cramers_v(res)
     where = [("the whole country" if by is None else region_label(g)) for g in tested["group"]]
     rows = pd.DataFrame({
         "test": [f"{label(s)} of {label(c).lower() if c == 'Turnout' else c + ' votes'}"
@@ -96,20 +101,19 @@ def digits_section(election: Election, *, rng: Any = None, n_resamples: int = 10
         "pvalue": float(res.pvalue),
         "effect": f"Cramér's V {v:.3f} (0 = exactly uniform)",
         "caveat": _CAVEATS["digit"],
-    }])
+    }] if res is not None else [])
     tests = pd.concat([rows, national], ignore_index=True)
 
     def render(adjusted: np.ndarray, *, alpha: float = 0.05) -> Section:
-        return _render(election, table, long, tested, adjusted, res, v, leader, by, n_resamples, alpha)
+        return _render(election, table, long, tested, adjusted, res, v, leader, by, n_resamples,
+                       alpha, why)
 
     return Family(tests=tests, render=render)
 
 
-def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resamples, alpha) -> Section:
-    import matplotlib.pyplot as plt
-
+def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resamples, alpha,
+            why="") -> Section:
     adj_regional = adjusted[: len(tested)]
-    adj_national = float(adjusted[len(tested)])
     key = ["group", "column", "statistic"]
     padj = tested.assign(pvalue_adjusted=adj_regional)[[*key, "pvalue_adjusted"]]
     full = long.drop(columns=["pvalue_adjusted", "reject"]).merge(padj, on=key, how="left")
@@ -117,6 +121,21 @@ def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resam
     blocks: list[str] = []
 
     # the national last-digit test
+    if res is None:
+        blocks.append(paragraph(f"The last-digit test of {leader}'s votes could not run: {why}"))
+    else:
+        _national(blocks, res, float(adjusted[len(tested)]), v, leader, alpha)
+    _regional(blocks, full, long, table, leader, by, alpha)
+    intro = (
+        "Digits of vote counts (the second digit, the last digit, counts and percentages "
+        "ending in 0 or 5) and the shape of turnout and vote-share distributions, as in "
+        "Mebane and Kalinin's Election Forensics Toolkit. A flagged cell is a reason to "
+        f"look closer, not proof of fraud. {explain('_2BL')} {explain('C05s')}"
+    )
+    return Section("Digit tests and basic forensics", intro, blocks, anchor="digit-tests")
+
+
+def _national(blocks, res, adj_national, v, leader, alpha) -> None:
     ax = res.plot()
     ax.set_title(f"Last digit of {leader}'s votes per station", fontsize="small")
     verdict = "flagged" if adj_national < alpha else "not flagged"
@@ -129,6 +148,10 @@ def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resam
         f"honest counts of these sizes give each digit about a tenth. Adjusted p "
         f"{fmt(adj_national, 'p')} ({verdict}); Cramér's V {v:.3f}."
     ))
+
+
+def _regional(blocks, full, long, table, leader, by, alpha) -> None:
+    import matplotlib.pyplot as plt
 
     # the regional table: one row per region and quantity, sorted by evidence
     wide = full.pivot_table(index=["group", "column"], columns="statistic", values="value", aggfunc="first", sort=False)
@@ -213,10 +236,3 @@ def _render(election, table, long, tested, adjusted, res, v, leader, by, n_resam
             f"{len(order):,}); darker cells have smaller adjusted p-values, outlined cells are flagged."
         )))
         plt.close(hax.figure)
-    intro = (
-        "Digits of vote counts (the second digit, the last digit, counts and percentages "
-        "ending in 0 or 5) and the shape of turnout and vote-share distributions, as in "
-        "Mebane and Kalinin's Election Forensics Toolkit. A flagged cell is a reason to "
-        f"look closer, not proof of fraud. {explain('_2BL')} {explain('C05s')}"
-    )
-    return Section("Digit tests and basic forensics", intro, blocks, anchor="digit-tests")

@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import re
+import warnings
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,7 @@ import pandas as pd
 from . import __version__, claims, datasets, facts
 from ._labels import glossary_rows, humanize, label, reset_used
 from ._report_html import Family, Section, details, figure_html, fmt, paragraph, table_html
+from ._warnings import ElectionStatsWarning
 from .election import Election
 
 __all__ = ["build_report", "kazakhstan_sections", "station_overview"]
@@ -308,19 +310,37 @@ def _glossary() -> Section:
                    [body], anchor="glossary")
 
 
+#: Errors of an analysis that cannot run on the data (too few or too small counts, no
+#: vote shares, an empty colour scale): the section says so and the report is written.
+_SECTION_ERRORS = (ValueError, KeyError, ZeroDivisionError, FloatingPointError)
+
+
+def _not_computed(title: tuple[str, str], err: Exception) -> Section:
+    """A section that could not be computed: its title, the reason, and a warning."""
+    reason = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)
+    warnings.warn(f"section {title[0]!r} could not be computed on these data: {reason}",
+                  ElectionStatsWarning, stacklevel=3)
+    return Section(title[0], f"This section could not be computed on these data: {reason}",
+                   anchor=title[1])
+
+
 def _builders(
     election: Election | None, *, rng: Any, n_resamples: int | None
-) -> list[Callable[[], list[Any]]]:
-    """The report's steps in order; each returns a list of sections or test families."""
-    from ._report_registry import KAZAKHSTAN_SECTIONS, STATION_SECTIONS
+) -> list[tuple[tuple[str, str], Callable[[], list[Any]]]]:
+    """The report's steps in order, as ((title, anchor), build); each build returns a list
+    of sections or test families."""
+    from ._report_registry import KAZAKHSTAN_SECTIONS, STATION_SECTIONS, TITLES
 
     if election is None:
-        return [lambda: kazakhstan_sections(rng=rng)] + [
-            (lambda make=make: [make(rng=rng)]) for make in KAZAKHSTAN_SECTIONS
+        return [(("Kazakhstan 2021", ""), lambda: kazakhstan_sections(rng=rng))] + [
+            (TITLES.get(make.__name__, (make.__name__, "")), lambda make=make: [make(rng=rng)])
+            for make in KAZAKHSTAN_SECTIONS
         ]
     extra = {} if n_resamples is None else {"n_resamples": n_resamples}
-    return [lambda: [station_overview(election)]] + [
-        (lambda make=make: [make(election, rng=rng, **extra)]) for make in STATION_SECTIONS
+    return [(("The data", ""), lambda: [station_overview(election)])] + [
+        (TITLES.get(make.__name__, (make.__name__, "")),
+         lambda make=make: [make(election, rng=rng, **extra)])
+        for make in STATION_SECTIONS
     ]
 
 
@@ -406,12 +426,18 @@ def build_report(
         ) from None
     reset_used()
     parts: list[Any] = []
+    titles: dict[int, tuple[str, str]] = {}  # id of a family -> its section's title, anchor
     steps = _builders(election, rng=rng, n_resamples=n_resamples)
     # the sections' own slow calls follow the same switch (their bars go to stderr)
     with set_options(progress=progress), progress_bar(len(steps), desc="report sections",
                                                       progress=progress, unit="section") as bar:
-        for build in steps:
-            parts.extend(build())
+        for heading, build in steps:
+            try:
+                built = build()
+            except _SECTION_ERRORS as err:
+                built = [_not_computed(heading, err)]
+            titles.update({id(p): heading for p in built})
+            parts.extend(built)
             bar.update(1)
     families = [p for p in parts if isinstance(p, Family)]
     sections: list[Section] = []
@@ -424,7 +450,10 @@ def build_report(
         rendered = {}
         for f in families:
             stop = start + len(f.tests)
-            rendered[id(f)] = f.render(tests["pvalue_adjusted"].to_numpy()[start:stop])
+            try:
+                rendered[id(f)] = f.render(tests["pvalue_adjusted"].to_numpy()[start:stop])
+            except _SECTION_ERRORS as err:
+                rendered[id(f)] = _not_computed(titles[id(f)], err)
             start = stop
         notes = [n for f in families for n in f.notes]
         sections.append(_findings_section(tests, notes, alpha=_ALPHA))

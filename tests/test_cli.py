@@ -164,3 +164,25 @@ def test_csv_options_with_a_dataset_or_the_default_case_are_refused(capsys, out,
     ...): the report was about the dataset's leader, not the party asked for."""
     line = _error(capsys, ["report", *target, "--party", "PD", "--title", "Mine", *out])
     assert "--title and --party apply to a CSV file, but" in line
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        # every station 1 registered, 1 ballot: the last-digit test has no count of 10 or
+        # more (and the fingerprint no station of 100 voters: an all-NaN colour scale)
+        ("".join(f"{i},1,1,1,0\n" for i in range(60)), "The last-digit test of A&#x27;s votes could not run"),
+        # no ballots anywhere: no station has a vote share
+        ("".join(f"{i},{500 + i},0,0,0\n" for i in range(60)),
+         "Turnout and vote shares</h2><p>This section could not be computed on these data"),
+    ],
+)
+def test_a_part_that_cannot_run_on_the_data_says_so_and_the_report_is_written(
+        tmp_path, capsys, out, rows, said):
+    """These files once ended in a Python traceback (a ValueError from one section)."""
+    f = tmp_path / "odd.csv"
+    f.write_text("id,reg,ballots,A,B\n" + rows, encoding="utf-8")
+    assert main(["report", str(f), *ROLES, "--n-resamples", "19", *out]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert said in html
